@@ -1,0 +1,1 @@
+//! Placeholder: being written (dependency scheme split and OCI reference parsing).
