@@ -1,1 +1,148 @@
+//! pacto-wasm: the thin JS binding of pacto-core. JS values in, typed plain objects out.
 
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use pacto_core::{Bundle, Diagnostic, ExplainFormat};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** A bundle: relative path -> file content; `pacto.yaml` at the root. A key ending in "/" marks a (possibly empty) directory. */
+export type Bundle = Record<string, string | Uint8Array>;
+export type Severity = "error" | "warning";
+export type DiagnosticCode =
+  | "PARSE_ERROR" | "YAML_PARSE_ERROR" | "SCHEMA_VIOLATION" | "SCHEMA_ERROR"
+  | "INVALID_SEMVER" | "DUPLICATE_INTERFACE_NAME" | "PORT_REQUIRED" | "PORT_IGNORED"
+  | "CONTRACT_REQUIRED" | "HEALTH_INTERFACE_NOT_FOUND" | "HEALTH_INTERFACE_INVALID"
+  | "HEALTH_PATH_REQUIRED" | "HEALTH_PATH_IGNORED" | "FILE_NOT_FOUND" | "INVALID_OCI_REF"
+  | "TAG_NOT_DIGEST" | "EMPTY_COMPATIBILITY" | "INVALID_COMPATIBILITY" | "INVALID_IMAGE_REF"
+  | "SCALING_MIN_EXCEEDS_MAX" | "JOB_SCALING_NOT_ALLOWED" | "STATELESS_PERSISTENT_CONFLICT"
+  | "UPGRADE_STRATEGY_STATE_MISMATCH";
+/** 1-based; `column` counts UTF-16 code units. */
+export interface Position { line: number; column: number }
+export interface Range { start: Position; end: Position }
+export interface Diagnostic {
+  code: DiagnosticCode;
+  severity: Severity;
+  /** `interfaces[0].port` style; "" is the document root. */
+  path: string;
+  message: string;
+  /** Where in pacto.yaml, when the location exists in the source. */
+  range?: Range;
+}
+export interface ValidationResult { valid: boolean; errors: Diagnostic[]; warnings: Diagnostic[] }
+export type ExplainFormat = "text" | "markdown" | "json";
+/** Thrown by `explain` when pacto.yaml cannot be parsed. */
+export interface ParseFailure extends Error { diagnostics: Diagnostic[] }
+/** The files of a new bundle, keyed by bundle-relative path. */
+export type ScaffoldFiles = Record<string, string>;
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(typescript_type = "Bundle")]
+    pub type JsBundle;
+    #[wasm_bindgen(typescript_type = "ValidationResult")]
+    pub type JsValidationResult;
+    #[wasm_bindgen(typescript_type = "ExplainFormat")]
+    pub type JsExplainFormat;
+    #[wasm_bindgen(typescript_type = "ScaffoldFiles")]
+    pub type JsScaffoldFiles;
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&format!("internal error: could not convert result: {e}")))
+}
+
+/// Reads a JS bundle object into a core bundle; misuse (not an object, wrong value types) throws.
+fn bundle_from_js(value: &JsValue) -> Result<Bundle, JsError> {
+    if !value.is_object() || value.is_null() || Array::is_array(value) {
+        return Err(JsError::new(
+            "bundle must be an object mapping relative paths to string or Uint8Array contents",
+        ));
+    }
+    let mut bundle = Bundle::new();
+    for entry in Object::entries(value.unchecked_ref::<Object>()).iter() {
+        let pair: Array = entry.unchecked_into();
+        let key = pair.get(0).as_string().unwrap_or_default();
+        if key.ends_with('/') {
+            bundle.insert_dir(key);
+            continue;
+        }
+        let content = pair.get(1);
+        let bytes = if let Some(s) = content.as_string() {
+            s.into_bytes()
+        } else if let Some(u8s) = content.dyn_ref::<Uint8Array>() {
+            u8s.to_vec()
+        } else {
+            return Err(JsError::new(&format!(
+                "bundle entry {key:?} must be a string or a Uint8Array"
+            )));
+        };
+        bundle.insert(key, bytes);
+    }
+    Ok(bundle)
+}
+
+/// Validates a bundle's pacto.yaml in three layers. Never throws for an invalid contract.
+#[wasm_bindgen]
+pub fn validate(bundle: &JsBundle) -> Result<JsValidationResult, JsError> {
+    let bundle = bundle_from_js(bundle)?;
+    Ok(to_js(&pacto_core::validate(&bundle))?.unchecked_into())
+}
+
+fn parse_failure(diagnostics: &[Diagnostic]) -> JsValue {
+    let first = diagnostics.first().map_or_else(
+        || "pacto.yaml could not be parsed".to_string(),
+        |d| d.message.clone(),
+    );
+    let err = js_sys::Error::new(&format!("pacto.yaml could not be parsed: {first}"));
+    if let Ok(list) = to_js(&diagnostics) {
+        let _ = Reflect::set(&err, &JsValue::from_str("diagnostics"), &list);
+    }
+    err.into()
+}
+
+/// Explains a bundle's contract (parsed, not validated) as text, markdown or JSON text.
+/// Throws a `ParseFailure` when pacto.yaml cannot be parsed.
+#[wasm_bindgen]
+pub fn explain(bundle: &JsBundle, format: &JsExplainFormat) -> Result<String, JsValue> {
+    let bundle = bundle_from_js(bundle).map_err(JsValue::from)?;
+    let format: ExplainFormat = format
+        .as_string()
+        .unwrap_or_default()
+        .parse()
+        .map_err(|e: String| JsValue::from(JsError::new(&e)))?;
+    pacto_core::explain(&bundle, format).map_err(|d| parse_failure(&d))
+}
+
+/// The files of a new bundle named `name`. Throws on an empty name.
+#[wasm_bindgen]
+pub fn init(name: &str) -> Result<JsScaffoldFiles, JsError> {
+    let files = pacto_core::init(name).map_err(|e| JsError::new(&e))?;
+    let out = Object::new();
+    for (path, content) in files {
+        Reflect::set(
+            &out,
+            &JsValue::from_str(&path),
+            &JsValue::from_str(&content),
+        )
+        .map_err(|_| JsError::new("internal error: could not build the scaffold object"))?;
+    }
+    Ok(out.unchecked_into())
+}
+
+/// The version of pacto-core inside this build.
+#[wasm_bindgen]
+pub fn version() -> String {
+    pacto_core::VERSION.to_string()
+}
+
+/// The embedded JSON Schema for pacto.yaml (draft 2020-12), for editors.
+#[wasm_bindgen(js_name = schema)]
+pub fn schema() -> String {
+    pacto_core::schema_json().to_string()
+}

@@ -1,0 +1,914 @@
+//! YAML text -> one node tree with positions (one parse), the way gopkg.in/yaml.v3 types
+//! scalars, plus the index that turns a diagnostic path into a range in the source.
+//!
+//! serde_yaml gives no positions for values, so the tree is built from saphyr-parser's spanned
+//! events. Only the first document counts (the Go decoder reads one document).
+
+use std::collections::{HashMap, HashSet};
+
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+
+use crate::diagnostic::{Position, Range};
+
+/// Character offsets into the source (saphyr counts characters, not bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    Scalar(Scalar),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scalar {
+    pub value: String,
+    /// Quoted, block or `!!str`-tagged: always a string, never resolved.
+    pub indicated_string: bool,
+    pub tag: Option<String>,
+}
+
+/// A scalar typed as yaml.v3's `resolve` types it (YAML 1.2 core schema as Go implements it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolved {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Uint(u64),
+    Float(f64),
+    /// Unquoted `YYYY-M-D[...]` values; holds the RFC 3339 text Go's JSON encoder would write.
+    Timestamp(String),
+    Str,
+}
+
+/// A problem found while reading the YAML itself; all become `PARSE_ERROR`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxIssue {
+    pub message: String,
+    /// A path when the problem belongs to a key (duplicates), else `""`.
+    pub path: String,
+    pub span: Span,
+}
+
+/// The first YAML document of a text, or why there is none.
+pub struct Document {
+    pub root: Option<Node>,
+    pub issues: Vec<SyntaxIssue>,
+}
+
+const MAX_DEPTH: usize = 256;
+/// Bound on nodes, counting alias expansions, so a "billion laughs" document cannot exhaust memory.
+const MAX_NODES: usize = 1_000_000;
+
+enum Frame {
+    Seq {
+        start: usize,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        start: usize,
+        anchor: usize,
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+        /// Key texts, indexed once a mapping grows large (keeps duplicate checks linear).
+        seen: Option<HashSet<String>>,
+    },
+}
+
+/// Parses the first document of `text`.
+pub fn parse_document(text: &str) -> Document {
+    let mut builder = Builder::default();
+    match builder.run(text) {
+        Ok(root) => Document {
+            root,
+            issues: builder.issues,
+        },
+        Err(issue) => Document {
+            root: None,
+            issues: vec![issue],
+        },
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    nodes: usize,
+    issues: Vec<SyntaxIssue>,
+}
+
+fn scan_issue(err: &ScanError) -> SyntaxIssue {
+    let at = err.marker().index();
+    SyntaxIssue {
+        message: format!("YAML syntax error: {}", err.info()),
+        path: String::new(),
+        span: Span { start: at, end: at },
+    }
+}
+
+fn node_count(node: &Node) -> usize {
+    match &node.kind {
+        NodeKind::Scalar(_) => 1,
+        NodeKind::Seq(items) => 1 + items.iter().map(node_count).sum::<usize>(),
+        NodeKind::Map(entries) => {
+            1 + entries
+                .iter()
+                .map(|(k, v)| node_count(k) + node_count(v))
+                .sum::<usize>()
+        }
+    }
+}
+
+impl Builder {
+    fn run(&mut self, text: &str) -> Result<Option<Node>, SyntaxIssue> {
+        let mut parser = Parser::new_from_str(text);
+        let mut in_document = false;
+        let mut eof_at = 0;
+        while let Some(next) = parser.next_event() {
+            let (event, span) = next.map_err(|e| scan_issue(&e))?;
+            let span = Span {
+                start: span.start.index(),
+                end: span.end.index(),
+            };
+            eof_at = span.end;
+            match event {
+                Event::StreamStart | Event::Nothing => {}
+                Event::StreamEnd => break,
+                Event::DocumentStart(_) => in_document = true,
+                Event::DocumentEnd => {
+                    if in_document {
+                        // A document with no content at all (`---` alone) is null.
+                        return Ok(Some(Node {
+                            kind: NodeKind::Scalar(Scalar {
+                                value: String::new(),
+                                indicated_string: false,
+                                tag: None,
+                            }),
+                            span,
+                        }));
+                    }
+                }
+                Event::Scalar(value, style, anchor, tag) => {
+                    let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                    let indicated_string = style != ScalarStyle::Plain
+                        || matches!(tag.as_deref(), Some("!!str" | "tag:yaml.org,2002:str"));
+                    let node = Node {
+                        kind: NodeKind::Scalar(Scalar {
+                            value: value.into_owned(),
+                            indicated_string,
+                            tag,
+                        }),
+                        span,
+                    };
+                    if let Some(root) = self.complete(node, anchor, span)? {
+                        return Ok(Some(root));
+                    }
+                }
+                Event::Alias(id) => {
+                    let (node, count) = self.anchors.get(&id).cloned().ok_or(SyntaxIssue {
+                        message: "YAML alias refers to an unknown anchor".into(),
+                        path: String::new(),
+                        span,
+                    })?;
+                    self.count(count, span)?;
+                    if let Some(root) = self.complete(node, 0, span)? {
+                        return Ok(Some(root));
+                    }
+                }
+                Event::SequenceStart(anchor, _) => {
+                    self.push(
+                        Frame::Seq {
+                            start: span.start,
+                            anchor,
+                            items: Vec::new(),
+                        },
+                        span,
+                    )?;
+                }
+                Event::MappingStart(anchor, _) => {
+                    self.push(
+                        Frame::Map {
+                            start: span.start,
+                            anchor,
+                            entries: Vec::new(),
+                            key: None,
+                            seen: None,
+                        },
+                        span,
+                    )?;
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    let Some(frame) = self.stack.pop() else {
+                        continue;
+                    };
+                    let (node, anchor) = match frame {
+                        Frame::Seq {
+                            start,
+                            anchor,
+                            items,
+                        } => {
+                            let end = items.last().map_or(span.end, |n| n.span.end).max(span.end);
+                            let end = if span.start == span.end {
+                                items.last().map_or(span.end, |n| n.span.end)
+                            } else {
+                                end
+                            };
+                            (
+                                Node {
+                                    kind: NodeKind::Seq(items),
+                                    span: Span { start, end },
+                                },
+                                anchor,
+                            )
+                        }
+                        Frame::Map {
+                            start,
+                            anchor,
+                            entries,
+                            ..
+                        } => {
+                            let last = entries.last().map(|(_, v)| v.span.end);
+                            let end = if span.start == span.end {
+                                last.unwrap_or(span.end)
+                            } else {
+                                span.end
+                            };
+                            let entries = merge_keys(entries);
+                            (
+                                Node {
+                                    kind: NodeKind::Map(entries),
+                                    span: Span { start, end },
+                                },
+                                anchor,
+                            )
+                        }
+                    };
+                    if let Some(root) = self.complete(node, anchor, span)? {
+                        return Ok(Some(root));
+                    }
+                }
+            }
+        }
+        let _ = eof_at;
+        Ok(None)
+    }
+
+    fn count(&mut self, n: usize, span: Span) -> Result<(), SyntaxIssue> {
+        self.nodes = self.nodes.saturating_add(n);
+        if self.nodes > MAX_NODES {
+            return Err(SyntaxIssue {
+                message: format!(
+                    "document too large: more than {MAX_NODES} YAML nodes (after expanding aliases)"
+                ),
+                path: String::new(),
+                span,
+            });
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, frame: Frame, span: Span) -> Result<(), SyntaxIssue> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(SyntaxIssue {
+                message: format!("YAML nesting deeper than {MAX_DEPTH} levels"),
+                path: String::new(),
+                span,
+            });
+        }
+        self.count(1, span)?;
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    /// Attaches a finished node to its parent; returns the root when the document is complete.
+    fn complete(
+        &mut self,
+        node: Node,
+        anchor: usize,
+        span: Span,
+    ) -> Result<Option<Node>, SyntaxIssue> {
+        if matches!(node.kind, NodeKind::Scalar(_)) {
+            self.count(1, span)?;
+        }
+        if anchor != 0 {
+            let count = node_count(&node);
+            self.anchors.insert(anchor, (node.clone(), count));
+        }
+        let duplicate = match (self.stack.last_mut(), &node.kind) {
+            (
+                Some(Frame::Map {
+                    entries,
+                    key: None,
+                    seen,
+                    ..
+                }),
+                NodeKind::Scalar(s),
+            ) if !is_merge_key(&node) => is_duplicate(entries, seen, &s.value),
+            _ => false,
+        };
+        if duplicate {
+            if let NodeKind::Scalar(s) = &node.kind {
+                let issue = SyntaxIssue {
+                    message: format!(
+                        "mapping key \"{}\" is already defined in this mapping; remove one of them",
+                        s.value
+                    ),
+                    path: join_key(&self.current_path(), &s.value),
+                    span: node.span,
+                };
+                self.issues.push(issue);
+            }
+        }
+        match self.stack.last_mut() {
+            None => Ok(Some(node)),
+            Some(Frame::Seq { items, .. }) => {
+                items.push(node);
+                Ok(None)
+            }
+            Some(Frame::Map { entries, key, .. }) => {
+                match key.take() {
+                    None => *key = Some(node),
+                    Some(k) => entries.push((k, node)),
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    /// The diagnostic path of the collection currently being built (for duplicate-key reports).
+    fn current_path(&self) -> String {
+        let mut path = String::new();
+        for frame in &self.stack {
+            match frame {
+                Frame::Seq { items, .. } => path.push_str(&format!("[{}]", items.len())),
+                Frame::Map { key: Some(k), .. } => {
+                    if let NodeKind::Scalar(s) = &k.kind {
+                        path = join_key(&path, &s.value);
+                    }
+                }
+                Frame::Map { key: None, .. } => {}
+            }
+        }
+        path
+    }
+}
+
+pub fn join_key(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// Whether `key` is already a key of the mapping under construction. Small mappings are
+/// scanned; large ones get a set so a document with many keys stays linear.
+fn is_duplicate(entries: &[(Node, Node)], seen: &mut Option<HashSet<String>>, key: &str) -> bool {
+    const INDEX_FROM: usize = 16;
+    if seen.is_none() && entries.len() >= INDEX_FROM {
+        *seen = Some(
+            entries
+                .iter()
+                .filter(|(k, _)| !is_merge_key(k))
+                .filter_map(|(k, _)| match &k.kind {
+                    NodeKind::Scalar(s) => Some(s.value.clone()),
+                    _ => None,
+                })
+                .collect(),
+        );
+    }
+    match seen {
+        Some(set) => !set.insert(key.to_string()),
+        None => entries.iter().any(|(k, _)| {
+            matches!(&k.kind, NodeKind::Scalar(ks) if ks.value == key) && !is_merge_key(k)
+        }),
+    }
+}
+
+fn is_merge_key(node: &Node) -> bool {
+    matches!(&node.kind, NodeKind::Scalar(s) if !s.indicated_string && s.value == "<<")
+}
+
+/// Applies YAML merge keys (`<<: *base`): merged entries come first and the mapping's own keys
+/// override them, as yaml.v3 does.
+fn merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+    if !entries.iter().any(|(k, _)| is_merge_key(k)) {
+        return entries;
+    }
+    let mut own = Vec::new();
+    let mut merged: Vec<(Node, Node)> = Vec::new();
+    for (k, v) in entries {
+        if !is_merge_key(&k) {
+            own.push((k, v));
+            continue;
+        }
+        let sources = match v.kind {
+            NodeKind::Map(m) => vec![m],
+            NodeKind::Seq(items) => items
+                .into_iter()
+                .filter_map(|n| match n.kind {
+                    NodeKind::Map(m) => Some(m),
+                    _ => None,
+                })
+                .collect(),
+            NodeKind::Scalar(_) => Vec::new(),
+        };
+        for source in sources {
+            for (mk, mv) in source {
+                let taken = |list: &[(Node, Node)]| list.iter().any(|(k, _)| same_key(k, &mk));
+                if !taken(&own) && !taken(&merged) {
+                    merged.push((mk, mv));
+                }
+            }
+        }
+    }
+    merged.retain(|(mk, _)| !own.iter().any(|(k, _)| same_key(k, mk)));
+    merged.extend(own);
+    merged
+}
+
+fn same_key(a: &Node, b: &Node) -> bool {
+    match (&a.kind, &b.kind) {
+        (NodeKind::Scalar(x), NodeKind::Scalar(y)) => x.value == y.value,
+        _ => false,
+    }
+}
+
+impl Scalar {
+    /// Types the scalar the way yaml.v3 does for untyped (interface{}) decoding.
+    pub fn resolve(&self) -> Resolved {
+        if self.indicated_string {
+            return Resolved::Str;
+        }
+        resolve_plain(&self.value)
+    }
+}
+
+fn resolve_plain(text: &str) -> Resolved {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Resolved::Null,
+        "true" | "True" | "TRUE" => return Resolved::Bool(true),
+        "false" | "False" | "FALSE" => return Resolved::Bool(false),
+        ".nan" | ".NaN" | ".NAN" => return Resolved::Float(f64::NAN),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Resolved::Float(f64::INFINITY)
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Resolved::Float(f64::NEG_INFINITY),
+        _ => {}
+    }
+    let first = text.as_bytes().first().copied().unwrap_or(b' ');
+    match first {
+        b'.' => match go_parse_float(text) {
+            Some(f) => Resolved::Float(f),
+            None => Resolved::Str,
+        },
+        b'0'..=b'9' | b'+' | b'-' => {
+            if let Some(ts) = parse_timestamp(text) {
+                return Resolved::Timestamp(ts);
+            }
+            let plain: String = text.chars().filter(|&c| c != '_').collect();
+            if let Some(i) = go_parse_int(&plain) {
+                return Resolved::Int(i);
+            }
+            if let Some(u) = go_parse_uint(&plain) {
+                return Resolved::Uint(u);
+            }
+            if is_yaml_style_float(&plain) {
+                if let Some(f) = go_parse_float(&plain) {
+                    return Resolved::Float(f);
+                }
+            }
+            Resolved::Str
+        }
+        _ => Resolved::Str,
+    }
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)` without underscores (they were already removed).
+fn go_parse_int(s: &str) -> Option<i64> {
+    let (neg, digits) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let magnitude = go_parse_uint(digits)?;
+    if neg {
+        if magnitude <= i64::MAX as u64 + 1 {
+            Some((magnitude as i128).wrapping_neg() as i64)
+        } else {
+            None
+        }
+    } else if magnitude <= i64::MAX as u64 {
+        Some(magnitude as i64)
+    } else {
+        None
+    }
+}
+
+/// Go's `strconv.ParseUint(s, 0, 64)`: `0x`, `0o`, `0b` prefixes and legacy leading-zero octal.
+fn go_parse_uint(s: &str) -> Option<u64> {
+    let lower = s.get(..2).map(|p| p.to_ascii_lowercase());
+    let (radix, digits) = match lower.as_deref() {
+        Some("0x") => (16, &s[2..]),
+        Some("0o") => (8, &s[2..]),
+        Some("0b") => (2, &s[2..]),
+        _ if s.len() > 1 && s.starts_with('0') => (8, &s[1..]),
+        _ => (10, s),
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    u64::from_str_radix(digits, radix).ok()
+}
+
+/// yaml.v3's `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
+fn is_yaml_style_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if matches!(b.first(), Some(b'+' | b'-')) {
+        i += 1;
+    }
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - start
+    };
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    } else {
+        if digits(&mut i) == 0 {
+            return false;
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            digits(&mut i);
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// Go's `strconv.ParseFloat(s, 64)` for the decimal forms YAML can reach; out-of-range is an
+/// error in Go, so an infinite result is rejected here too.
+fn go_parse_float(s: &str) -> Option<f64> {
+    let lower = s.to_ascii_lowercase();
+    let body = lower.trim_start_matches(['+', '-']);
+    if body.starts_with("inf") || body.starts_with("nan") || body.contains('_') {
+        return None;
+    }
+    let f: f64 = s.parse().ok()?;
+    if f.is_infinite() {
+        return None;
+    }
+    Some(f)
+}
+
+/// yaml.v3 accepts `YYYY-M-D`, optionally followed by a time (`T`, `t` or space separated).
+/// Returns the RFC 3339 form Go's `time.Time` JSON encoding produces.
+fn parse_timestamp(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
+        return None;
+    }
+    let year: u32 = s.get(..4)?.parse().ok()?;
+    let rest = &s[5..];
+    let (month, rest) = take_num(rest, 1, 2)?;
+    let rest = rest.strip_prefix('-')?;
+    let (day, rest) = take_num(rest, 1, 2)?;
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    let date = format!("{year:04}-{month:02}-{day:02}");
+    if rest.is_empty() {
+        return Some(format!("{date}T00:00:00Z"));
+    }
+    let (with_zone, rest) = match rest.as_bytes().first() {
+        Some(b'T' | b't') => (true, &rest[1..]),
+        Some(b' ') => (false, &rest[1..]),
+        _ => return None,
+    };
+    let (hour, rest) = take_num(rest, 1, 2)?;
+    let rest = rest.strip_prefix(':')?;
+    let (minute, rest) = take_num(rest, 1, 2)?;
+    let rest = rest.strip_prefix(':')?;
+    let (second, mut rest) = take_num(rest, 1, 2)?;
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let mut fraction = String::new();
+    if let Some(r) = rest.strip_prefix('.') {
+        let n = r.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 || n > 9 {
+            return None;
+        }
+        fraction = r[..n].trim_end_matches('0').to_string();
+        rest = &r[n..];
+    }
+    let zone = if with_zone {
+        match rest {
+            "Z" => "Z".to_string(),
+            _ => {
+                let sign = rest.as_bytes().first().copied();
+                if !matches!(sign, Some(b'+' | b'-')) || rest.len() != 6 || &rest[3..4] != ":" {
+                    return None;
+                }
+                let hh: u32 = rest.get(1..3)?.parse().ok()?;
+                let mm: u32 = rest.get(4..6)?.parse().ok()?;
+                if hh > 23 || mm > 59 {
+                    return None;
+                }
+                if hh == 0 && mm == 0 {
+                    "Z".to_string()
+                } else {
+                    rest.to_string()
+                }
+            }
+        }
+    } else if rest.is_empty() {
+        "Z".to_string()
+    } else {
+        return None;
+    };
+    let fraction = if fraction.is_empty() {
+        fraction
+    } else {
+        format!(".{fraction}")
+    };
+    Some(format!(
+        "{date}T{hour:02}:{minute:02}:{second:02}{fraction}{zone}"
+    ))
+}
+
+fn take_num(s: &str, min: usize, max: usize) -> Option<(u32, &str)> {
+    let n = s.bytes().take(max).take_while(u8::is_ascii_digit).count();
+    if n < min {
+        return None;
+    }
+    Some((s[..n].parse().ok()?, &s[n..]))
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Path segment of a diagnostic path (`interfaces[0].port`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+pub fn split_path(path: &str) -> Vec<Segment> {
+    let mut out = Vec::new();
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let (key, mut rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            out.push(Segment::Key(key.to_string()));
+        }
+        while let Some(r) = rest.strip_prefix('[') {
+            let Some(close) = r.find(']') else { break };
+            match r[..close].parse() {
+                Ok(i) => out.push(Segment::Index(i)),
+                Err(_) => out.push(Segment::Key(r[..close].to_string())),
+            }
+            rest = &r[close + 1..];
+        }
+    }
+    out
+}
+
+impl Node {
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.kind {
+            NodeKind::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| matches!(&k.kind, NodeKind::Scalar(s) if s.value == key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The node at `path`, or the deepest existing ancestor (for a missing field: the object
+    /// that lacks it).
+    pub fn locate(&self, path: &str) -> &Node {
+        let mut node = self;
+        for seg in split_path(path) {
+            let next = match (&seg, &node.kind) {
+                (Segment::Key(k), NodeKind::Map(_)) => node.get(k),
+                (Segment::Index(i), NodeKind::Seq(items)) => items.get(*i),
+                (Segment::Index(i), NodeKind::Map(_)) => node.get(&i.to_string()),
+                _ => None,
+            };
+            match next {
+                Some(n) => node = n,
+                None => break,
+            }
+        }
+        node
+    }
+}
+
+/// Converts character offsets to 1-based lines and UTF-16 columns.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    /// (char offset, byte offset) of each line start.
+    lines: Vec<(usize, usize)>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut lines = vec![(0, 0)];
+        for (ci, (bi, c)) in text.char_indices().enumerate() {
+            if c == '\n' {
+                lines.push((ci + 1, bi + 1));
+            }
+        }
+        LineIndex { text, lines }
+    }
+
+    pub fn position(&self, char_offset: usize) -> Position {
+        let line = match self.lines.binary_search_by(|&(c, _)| c.cmp(&char_offset)) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let (line_char, line_byte) = self.lines.get(line).copied().unwrap_or((0, 0));
+        let column: usize = self
+            .text
+            .get(line_byte..)
+            .unwrap_or("")
+            .chars()
+            .take(char_offset.saturating_sub(line_char))
+            .map(char::len_utf16)
+            .sum();
+        Position {
+            line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+            column: u32::try_from(column + 1).unwrap_or(u32::MAX),
+        }
+    }
+
+    pub fn range(&self, span: Span) -> Range {
+        Range {
+            start: self.position(span.start),
+            end: self.position(span.end.max(span.start)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(s: &str) -> Resolved {
+        resolve_plain(s)
+    }
+
+    #[test]
+    fn typing_follows_yaml_v3() {
+        assert_eq!(resolve("8080"), Resolved::Int(8080));
+        assert_eq!(resolve("0x1F90"), Resolved::Int(8080));
+        assert_eq!(resolve("0o17"), Resolved::Int(15));
+        assert_eq!(resolve("0777"), Resolved::Int(511));
+        assert_eq!(resolve("0b101"), Resolved::Int(5));
+        assert_eq!(resolve("1_000"), Resolved::Int(1000));
+        assert_eq!(resolve("08"), Resolved::Float(8.0));
+        assert_eq!(resolve("8080.5"), Resolved::Float(8080.5));
+        assert_eq!(resolve("1.0"), Resolved::Float(1.0));
+        assert_eq!(resolve(".5"), Resolved::Float(0.5));
+        assert_eq!(resolve("1e400"), Resolved::Str);
+        assert_eq!(resolve("18446744073709551615"), Resolved::Uint(u64::MAX));
+        assert_eq!(resolve("99999999999999999999"), Resolved::Float(1e20));
+        assert_eq!(resolve("-9223372036854775808"), Resolved::Int(i64::MIN));
+        assert_eq!(resolve("yes"), Resolved::Str);
+        assert_eq!(resolve("True"), Resolved::Bool(true));
+        assert_eq!(resolve("~"), Resolved::Null);
+        assert!(matches!(resolve(".NaN"), Resolved::Float(f) if f.is_nan()));
+        assert_eq!(resolve("-.inf"), Resolved::Float(f64::NEG_INFINITY));
+        assert_eq!(resolve("1.2.3"), Resolved::Str);
+        assert_eq!(resolve("-"), Resolved::Str);
+    }
+
+    #[test]
+    fn timestamps_become_rfc3339() {
+        assert_eq!(
+            resolve("2024-01-15"),
+            Resolved::Timestamp("2024-01-15T00:00:00Z".into())
+        );
+        assert_eq!(
+            resolve("2024-1-5 10:04:05.500"),
+            Resolved::Timestamp("2024-01-05T10:04:05.5Z".into())
+        );
+        assert_eq!(
+            resolve("2024-01-15T10:00:00+02:00"),
+            Resolved::Timestamp("2024-01-15T10:00:00+02:00".into())
+        );
+        assert_eq!(resolve("2024-13-01"), Resolved::Str);
+        assert_eq!(resolve("2024-01-15x"), Resolved::Str);
+    }
+
+    #[test]
+    fn positions_are_utf16_and_one_based() {
+        let text = "a: 1\nb: \"é😀\" x\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.position(0), Position { line: 1, column: 1 });
+        assert_eq!(idx.position(5), Position { line: 2, column: 1 });
+        // 'x' is char 13 on line 2: b, :, space, ", é, 😀, ", space -> 8 chars, 9 UTF-16 units.
+        assert_eq!(
+            idx.position(5 + 8),
+            Position {
+                line: 2,
+                column: 10
+            }
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_and_first_document_only() {
+        let doc = parse_document("a: 1\nb:\n  c: 1\n  c: 2\n---\nz: [\n");
+        assert_eq!(doc.issues.len(), 1);
+        assert_eq!(doc.issues[0].path, "b.c");
+        assert!(doc.root.is_some());
+    }
+
+    #[test]
+    fn aliases_expand_and_are_bounded() {
+        let doc = parse_document("a: &x {k: v}\nb: *x\n");
+        let root = doc.root.expect("root");
+        assert_eq!(root.locate("b.k").span, root.locate("a.k").span);
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            bomb.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let doc = parse_document(&bomb);
+        assert!(doc.root.is_none());
+        assert!(doc.issues[0].message.contains("too large"));
+    }
+
+    #[test]
+    fn merge_keys_apply() {
+        let doc = parse_document("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n");
+        let root = doc.root.expect("root");
+        let m = root.locate("m");
+        let NodeKind::Map(entries) = &m.kind else {
+            panic!("map")
+        };
+        assert_eq!(entries.len(), 2);
+        assert!(matches!(&root.locate("m.y").kind, NodeKind::Scalar(s) if s.value == "3"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = "[".repeat(10_000);
+        let doc = parse_document(&text);
+        assert!(doc.root.is_none());
+        assert_eq!(doc.issues.len(), 1);
+    }
+
+    #[test]
+    fn split_paths() {
+        assert_eq!(
+            split_path("interfaces[0].port"),
+            vec![
+                Segment::Key("interfaces".into()),
+                Segment::Index(0),
+                Segment::Key("port".into())
+            ]
+        );
+        assert!(split_path("").is_empty());
+    }
+}

@@ -1,0 +1,244 @@
+//! Layer 1: the embedded JSON Schema (draft 2020-12), run on the schema's own view of the YAML.
+
+use std::sync::OnceLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::paths::LocationSegment;
+use jsonschema::{ValidationError, Validator};
+use serde_json::{Map, Number, Value};
+
+use crate::contract::key_text;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{join_key, LineIndex, Node, NodeKind, Resolved};
+
+const SCHEMA: &str = include_str!("../../schema/pacto-v1.0.schema.json");
+
+/// The embedded schema text, as published for editors and other tools.
+pub fn schema_json() -> &'static str {
+    SCHEMA
+}
+
+/// Compiled once per process (or wasm instance), never per call.
+fn validator() -> Result<&'static Validator, String> {
+    static VALIDATOR: OnceLock<Result<Validator, String>> = OnceLock::new();
+    VALIDATOR
+        .get_or_init(|| {
+            let schema: Value = serde_json::from_str(SCHEMA).map_err(|e| e.to_string())?;
+            jsonschema::draft202012::new(&schema).map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// The untyped view of the document, as the Go tool's YAML -> JSON round trip produces it.
+/// NaN and infinities have no JSON form: that is `YAML_PARSE_ERROR`.
+pub fn json_view(root: &Node) -> Result<Value, Diagnostic> {
+    to_json(root, "")
+}
+
+fn to_json(node: &Node, path: &str) -> Result<Value, Diagnostic> {
+    Ok(match &node.kind {
+        NodeKind::Scalar(s) => match s.resolve() {
+            Resolved::Null => Value::Null,
+            Resolved::Bool(b) => Value::Bool(b),
+            Resolved::Int(i) => Value::from(i),
+            Resolved::Uint(u) => Value::from(u),
+            Resolved::Float(f) => {
+                if !f.is_finite() {
+                    return Err(Diagnostic::error(
+                        Code::YamlParseError,
+                        path,
+                        format!(
+                            "`{}` is not a finite number and cannot be represented in JSON; quote it if it is meant as text",
+                            s.value
+                        ),
+                    ));
+                }
+                // JSON has one number type: a whole float is an integer after the round trip.
+                if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                    Value::from(f as i64)
+                } else {
+                    Number::from_f64(f).map_or(Value::Null, Value::Number)
+                }
+            }
+            Resolved::Timestamp(t) => Value::String(t),
+            Resolved::Str => Value::String(s.value.clone()),
+        },
+        NodeKind::Seq(items) => Value::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, n)| to_json(n, &format!("{path}[{i}]")))
+                .collect::<Result<_, _>>()?,
+        ),
+        NodeKind::Map(entries) => {
+            let mut map = Map::with_capacity(entries.len());
+            for (k, v) in entries {
+                let key = key_text(k);
+                let child = to_json(v, &join_key(path, &key))?;
+                map.insert(key, child);
+            }
+            Value::Object(map)
+        }
+    })
+}
+
+/// Runs the schema; diagnostics come in document order, then by path and message.
+pub fn check(instance: &Value, root: &Node, lines: &LineIndex<'_>) -> Vec<Diagnostic> {
+    let validator = match validator() {
+        Ok(v) => v,
+        Err(e) => {
+            return vec![Diagnostic::error(
+                Code::SchemaError,
+                "",
+                format!("the embedded schema could not be compiled: {e}"),
+            )]
+        }
+    };
+    if validator.is_valid(instance) {
+        return Vec::new();
+    }
+    let mut out: Vec<Diagnostic> = validator
+        .iter_errors(instance)
+        .map(|err| {
+            let path = diagnostic_path(&err);
+            let message = message(&err, &path);
+            let range = lines.range(root.locate(&path).span);
+            Diagnostic::error(Code::SchemaViolation, path, message).with_range(Some(range))
+        })
+        .collect();
+    out.sort_by(|a, b| (a.range, &a.path, &a.message).cmp(&(b.range, &b.path, &b.message)));
+    out.dedup();
+    out
+}
+
+fn diagnostic_path(err: &ValidationError<'_>) -> String {
+    let mut path = String::new();
+    for seg in err.instance_path().iter() {
+        match seg {
+            LocationSegment::Property(p) => path = join_key(&path, &p),
+            LocationSegment::Index(i) => path.push_str(&format!("[{i}]")),
+        }
+    }
+    path
+}
+
+fn json_type_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "an integer",
+        Value::Number(_) => "a number with a fraction",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+fn shown(v: &Value) -> String {
+    let text = v.to_string();
+    if text.chars().count() > 60 {
+        format!("{}…", text.chars().take(60).collect::<String>())
+    } else {
+        text
+    }
+}
+
+fn field_name(path: &str) -> String {
+    if path.is_empty() {
+        "the contract".into()
+    } else {
+        format!("`{path}`")
+    }
+}
+
+fn message(err: &ValidationError<'_>, path: &str) -> String {
+    let value = err.instance();
+    let field = field_name(path);
+    match err.kind() {
+        ValidationErrorKind::Required { property } => {
+            let prop = property.as_str().unwrap_or_default();
+            let why = match prop {
+                "port" => " (http and grpc interfaces need a port)",
+                "contract" => " (grpc and event interfaces need a contract file)",
+                _ => "",
+            };
+            format!("{field} is missing the required field `{prop}`{why}")
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => article(&t.to_string()),
+                TypeKind::Multiple(ts) => ts
+                    .iter()
+                    .map(|t| article(&t.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            let hint = if value.is_number() || value.is_boolean() || value.is_null() {
+                if expected == "a string" {
+                    "; quote the value"
+                } else {
+                    ""
+                }
+            } else {
+                ""
+            };
+            format!(
+                "{field} must be {expected}, got {} {}{hint}",
+                json_type_of(value),
+                shown(value)
+            )
+        }
+        ValidationErrorKind::Enum { options } => {
+            let list = options
+                .as_array()
+                .map(|a| a.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", "))
+                .unwrap_or_default();
+            format!("{field} must be one of {list}; got {}", shown(value))
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            if path.ends_with("persistence.durability") {
+                format!(
+                    "{field} must be {expected_value} because runtime.state.type is stateless; use a stateful or hybrid state for persistent data"
+                )
+            } else {
+                format!("{field} must be {expected_value}; got {}", shown(value))
+            }
+        }
+        ValidationErrorKind::Pattern { .. } if path == "service.name" => format!(
+            "{field} {} is not a valid service name: use lowercase letters, digits and hyphens, starting and ending with a letter or digit",
+            shown(value)
+        ),
+        ValidationErrorKind::Pattern { pattern } => {
+            format!("{field} {} does not match {pattern}", shown(value))
+        }
+        ValidationErrorKind::MinLength { .. } => format!("{field} must not be empty"),
+        ValidationErrorKind::Minimum { limit } => {
+            format!("{field} must be at least {limit}; got {}", shown(value))
+        }
+        ValidationErrorKind::Maximum { limit } => {
+            format!("{field} must be at most {limit}; got {}", shown(value))
+        }
+        ValidationErrorKind::OneOfNotValid { .. }
+        | ValidationErrorKind::OneOfMultipleValid { .. }
+        | ValidationErrorKind::Not { .. }
+            if path == "scaling" =>
+        {
+            "`scaling` must use exactly one form: `replicas` alone, or both `min` and `max`".into()
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            format!("{field} has unknown fields: {}", unexpected.join(", "))
+        }
+        _ => format!("{field}: {err}"),
+    }
+}
+
+fn article(t: &str) -> String {
+    match t {
+        "integer" => "an integer".into(),
+        "object" => "a mapping".into(),
+        "array" => "a list".into(),
+        "null" => "null".into(),
+        other => format!("a {other}"),
+    }
+}
