@@ -516,13 +516,8 @@ impl Decoder {
                 let mut out = BTreeMap::new();
                 for (k, v) in entries {
                     match &k.kind {
-                        NodeKind::Scalar(key) => {
-                            let key_text = if key.resolve() == Resolved::Null {
-                                String::new()
-                            } else {
-                                key.value.clone()
-                            };
-                            out.insert(key_text, generic_value(v));
+                        NodeKind::Scalar(_) => {
+                            out.insert(k.key_text(), v.to_json_lossy());
                         }
                         _ => self.fail(
                             path,
@@ -555,41 +550,6 @@ fn yaml11_bool(s: &Scalar) -> Option<bool> {
         "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
         "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
         _ => None,
-    }
-}
-
-/// The loosely typed value of free-form content (metadata) for outputs; non-finite floats
-/// become strings here (the schema view rejects them separately).
-fn generic_value(node: &Node) -> serde_json::Value {
-    use serde_json::Value;
-    match &node.kind {
-        NodeKind::Scalar(s) => match s.resolve() {
-            Resolved::Null => Value::Null,
-            Resolved::Bool(b) => Value::Bool(b),
-            Resolved::Int(i) => Value::from(i),
-            Resolved::Uint(u) => Value::from(u),
-            Resolved::Float(f) => serde_json::Number::from_f64(f)
-                .map(Value::Number)
-                .unwrap_or_else(|| Value::String(s.value.clone())),
-            Resolved::Timestamp(t) => Value::String(t),
-            Resolved::Str => Value::String(s.value.clone()),
-        },
-        NodeKind::Seq(items) => Value::Array(items.iter().map(generic_value).collect()),
-        NodeKind::Map(entries) => Value::Object(
-            entries
-                .iter()
-                .map(|(k, v)| (key_text(k), generic_value(v)))
-                .collect(),
-        ),
-    }
-}
-
-/// The text form of a mapping key, as the schema view and metadata see it.
-pub fn key_text(node: &Node) -> String {
-    match &node.kind {
-        NodeKind::Scalar(s) if s.resolve() == Resolved::Null => String::new(),
-        NodeKind::Scalar(s) => s.value.clone(),
-        _ => String::new(),
     }
 }
 

@@ -711,6 +711,41 @@ pub fn split_path(path: &str) -> Vec<Segment> {
 }
 
 impl Node {
+    /// The value as loosely typed JSON (NaN and infinities become their source text), with
+    /// whole floats as integers so that `1` and `1.0` compare equal, as after a JSON round trip.
+    pub fn to_json_lossy(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.kind {
+            NodeKind::Scalar(s) => match s.resolve() {
+                Resolved::Null => Value::Null,
+                Resolved::Bool(b) => Value::Bool(b),
+                Resolved::Int(i) => Value::from(i),
+                Resolved::Uint(u) => Value::from(u),
+                Resolved::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Value::from(f as i64),
+                Resolved::Float(f) => serde_json::Number::from_f64(f)
+                    .map_or_else(|| Value::String(s.value.clone()), Value::Number),
+                Resolved::Timestamp(t) => Value::String(t),
+                Resolved::Str => Value::String(s.value.clone()),
+            },
+            NodeKind::Seq(items) => Value::Array(items.iter().map(Node::to_json_lossy).collect()),
+            NodeKind::Map(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.key_text(), v.to_json_lossy()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The text form of a mapping key (`null` keys are empty).
+    pub fn key_text(&self) -> String {
+        match &self.kind {
+            NodeKind::Scalar(s) if s.resolve() == Resolved::Null => String::new(),
+            NodeKind::Scalar(s) => s.value.clone(),
+            _ => String::new(),
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.kind {
             NodeKind::Map(entries) => entries
@@ -724,9 +759,14 @@ impl Node {
     /// The node at `path`, or the deepest existing ancestor (for a missing field: the object
     /// that lacks it).
     pub fn locate(&self, path: &str) -> &Node {
+        self.locate_segments(&split_path(path))
+    }
+
+    /// Like [`Node::locate`], for keys that may contain dots or brackets (OpenAPI paths).
+    pub fn locate_segments(&self, path: &[Segment]) -> &Node {
         let mut node = self;
-        for seg in split_path(path) {
-            let next = match (&seg, &node.kind) {
+        for seg in path {
+            let next = match (seg, &node.kind) {
                 (Segment::Key(k), NodeKind::Map(_)) => node.get(k),
                 (Segment::Index(i), NodeKind::Seq(items)) => items.get(*i),
                 (Segment::Index(i), NodeKind::Map(_)) => node.get(&i.to_string()),

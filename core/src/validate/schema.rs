@@ -7,7 +7,6 @@ use jsonschema::paths::LocationSegment;
 use jsonschema::{ValidationError, Validator};
 use serde_json::{Map, Number, Value};
 
-use crate::contract::key_text;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{join_key, LineIndex, Node, NodeKind, Resolved};
 
@@ -74,7 +73,7 @@ fn to_json(node: &Node, path: &str) -> Result<Value, Diagnostic> {
         NodeKind::Map(entries) => {
             let mut map = Map::with_capacity(entries.len());
             for (k, v) in entries {
-                let key = key_text(k);
+                let key = k.key_text();
                 let child = to_json(v, &join_key(path, &key))?;
                 map.insert(key, child);
             }

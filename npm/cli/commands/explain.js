@@ -1,0 +1,48 @@
+'use strict';
+
+const { readBundleArg } = require('../bundle-arg.js');
+const { renderReport } = require('../report.js');
+const { EXIT_OK, EXIT_FINDINGS } = require('../errors.js');
+
+function withNewline(text) {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+module.exports = {
+  name: 'explain',
+  summary: 'Summarise a contract',
+  usage: 'pacto explain [path]',
+  args: { min: 0, max: 1 },
+  flags: [],
+  description: `Prints a summary of the contract: service, runtime, interfaces,
+dependencies and scaling. The contract is parsed, not validated: a contract
+that fails validation still explains. [path] is as for validate.
+
+Output (stdout): text and markdown are the summary; json is
+{name, version, owner?, pactoVersion, runtime, interfaces?, dependencies?,
+scaling?, metadata?}; github prints the text summary.
+
+When pacto.yaml cannot be parsed, the parse errors are printed exactly as
+"pacto validate" prints them in the selected format (json:
+{"valid": false, "errors": [...], "warnings": []}) and the exit status is 1.
+
+Exit status: 0 explained, 1 unparseable contract, 2 usage or I/O error.`,
+
+  run(ctx) {
+    const { target, contractFile, bundle } = readBundleArg(ctx.args[0]);
+    const format = ctx.format === 'github' ? 'text' : ctx.format;
+    let output;
+    try {
+      output = ctx.api().explain(bundle, format);
+    } catch (error) {
+      if (error && Array.isArray(error.diagnostics)) {
+        const result = { valid: false, errors: error.diagnostics, warnings: [] };
+        ctx.out(renderReport(result, ctx.format, { target, contractFile, color: ctx.color }));
+        return EXIT_FINDINGS;
+      }
+      throw error;
+    }
+    ctx.out(withNewline(output));
+    return EXIT_OK;
+  },
+};

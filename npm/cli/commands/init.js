@@ -1,0 +1,98 @@
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { CliError, EXIT_OK } = require('../errors.js');
+
+// `name/` for display, however many slashes were typed at the end.
+function displayDir(name) {
+  return name.replace(/[\\/]+$/, '') || name;
+}
+
+// The scaffold's top-level entries, as listed after "Created <name>/":
+// files at the root, then each top-level directory once.
+function topLevelEntries(files) {
+  const entries = [];
+  for (const key of Object.keys(files)) {
+    const slash = key.indexOf('/');
+    const entry = slash === -1 ? key : key.slice(0, slash + 1);
+    if (!entries.includes(entry)) entries.push(entry);
+  }
+  return entries;
+}
+
+function writeScaffold(dir, files) {
+  // mkdirSync returns the first directory it created: everything below it is ours to undo.
+  const created = fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  try {
+    for (const [key, content] of Object.entries(files)) {
+      const target = path.join(dir, ...key.split('/'));
+      if (key.endsWith('/')) {
+        fs.mkdirSync(target, { recursive: true, mode: 0o755 });
+        continue;
+      }
+      fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o755 });
+      fs.writeFileSync(target, content, { mode: 0o644, flag: 'wx' });
+    }
+  } catch (error) {
+    if (created !== undefined) fs.rmSync(created, { recursive: true, force: true });
+    throw new CliError(`cannot write ${dir}: ${error.message}`, { cause: error });
+  }
+}
+
+module.exports = {
+  name: 'init',
+  summary: 'Scaffold a new contract bundle',
+  usage: 'pacto init <name>',
+  args: { min: 1, max: 1 },
+  flags: [],
+  description: `Creates <name>/ in the current directory with pacto.yaml,
+interfaces/openapi.yaml and configuration/schema.json: a contract that
+validates with no errors and no warnings. The name is used as the service
+name as it is. Nothing is written if <name> already exists.
+
+Output: text, markdown and github list what was created; json is
+{"dir": "<name>", "path": "<name>/pacto.yaml", "files": ["<name>/...", ...]}.
+
+Exit status: 0 created, 2 usage or I/O error (existing path, empty name).`,
+
+  run(ctx) {
+    const name = ctx.args[0];
+    let files;
+    try {
+      files = ctx.api().init(name);
+    } catch (error) {
+      throw new CliError(error && error.message ? error.message : String(error), { cause: error });
+    }
+    const dir = displayDir(name);
+    if (pathExists(name)) {
+      throw new CliError(`directory "${name}" already exists`);
+    }
+    writeScaffold(name, files);
+
+    if (ctx.format === 'json') {
+      const json = {
+        dir: name,
+        path: `${dir}/pacto.yaml`,
+        files: Object.keys(files)
+          .filter((key) => !key.endsWith('/'))
+          .map((key) => `${dir}/${key}`),
+      };
+      ctx.out(`${JSON.stringify(json, null, 2)}\n`);
+    } else {
+      const lines = [`Created ${dir}/`, ...topLevelEntries(files).map((entry) => `  ${dir}/${entry}`)];
+      ctx.out(`${lines.join('\n')}\n`);
+    }
+    return EXIT_OK;
+  },
+};
+
+// lstat, not stat: a dangling symlink is in the way too.
+function pathExists(p) {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

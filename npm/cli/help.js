@@ -1,0 +1,51 @@
+'use strict';
+// Help texts, built from the command table and the flag specs.
+
+function flagColumn(spec) {
+  const short = spec.short ? `-${spec.short}, ` : '    ';
+  const value = spec.type === 'string' ? ` ${spec.valueName || 'VALUE'}` : '';
+  return `  ${short}--${spec.name}${value}`;
+}
+
+function flagLines(specs) {
+  const left = specs.map(flagColumn);
+  const width = Math.max(...left.map((l) => l.length)) + 3;
+  return specs.map((spec, i) => left[i].padEnd(width) + spec.description);
+}
+
+function globalHelp(commands, globalFlags) {
+  const listed = commands.filter((c) => !c.hidden);
+  const width = Math.max(...listed.map((c) => c.usage.replace(/^pacto /, '').length)) + 3;
+  return [
+    'pacto: describe, validate and explain service contracts (pacto.yaml),',
+    'with the Pacto core compiled to WebAssembly.',
+    '',
+    'Usage:',
+    '  pacto [--output-format FORMAT] <command> [arguments]',
+    '',
+    'Commands:',
+    ...listed.map((c) => `  ${c.usage.replace(/^pacto /, '').padEnd(width)}${c.summary}`),
+    '',
+    'Global flags (before or after the command):',
+    ...flagLines(globalFlags),
+    '',
+    'Exit status:',
+    '  0  success; a contract with warnings only is valid',
+    '  1  findings: the contract is invalid or cannot be parsed',
+    '  2  usage or I/O error',
+    '',
+    "Run 'pacto <command> --help' for more about a command.",
+    '',
+  ].join('\n');
+}
+
+function commandHelp(command, globalFlags) {
+  const lines = [command.summary, '', 'Usage:', `  ${command.usage}`, '', command.description, ''];
+  if (command.flags && command.flags.length > 0) {
+    lines.push('Flags:', ...flagLines(command.flags), '');
+  }
+  lines.push('Global flags:', ...flagLines(globalFlags), '');
+  return lines.join('\n');
+}
+
+module.exports = { globalHelp, commandHelp };

@@ -1,0 +1,83 @@
+// Compiled by types.test.mjs, never run: uses the API as an ES module consumer would.
+import {
+  validate,
+  explain,
+  init,
+  version,
+  VERSION,
+  type Bundle,
+  type Diagnostic,
+  type DiagnosticCode,
+  type ExplainFormat,
+  type ExplainParseError,
+  type Position,
+  type Range,
+  type ScaffoldFiles,
+  type Severity,
+  type ValidationResult,
+} from "pacto-wasm";
+import {
+  loadBundle,
+  locateBundle,
+  BundleError,
+  MAX_BUNDLE_BYTES,
+  MAX_FILE_BYTES,
+  type BundleErrorCode,
+  type BundleLocation,
+} from "pacto-wasm/node";
+
+const bundle: Bundle = { "pacto.yaml": "pactoVersion: \"1.0\"\n", "docs/": "", "logo.png": new Uint8Array([137, 80]) };
+const result: ValidationResult = validate(bundle);
+const valid: boolean = result.valid;
+const first: Diagnostic | undefined = result.errors[0] ?? result.warnings[0];
+const code: DiagnosticCode | undefined = first?.code;
+const codeText: string | undefined = code;
+const severity: Severity | undefined = first?.severity;
+const range: Range | undefined = first?.range;
+const start: Position | undefined = range?.start;
+const line: number | undefined = start?.line;
+const column: number | undefined = range?.end.column;
+
+const formats: ExplainFormat[] = ["text", "markdown", "json"];
+const texts: string[] = formats.map((format) => explain(bundle, format));
+try {
+  explain(bundle, "json");
+} catch (error) {
+  const parseError = error as ExplainParseError;
+  const diagnostics: Diagnostic[] = parseError.diagnostics;
+  const message: string = parseError.message;
+  void diagnostics, message;
+}
+
+const files: ScaffoldFiles = init("billing");
+const pacto: string | undefined = files["pacto.yaml"];
+const versions: string[] = [version(), VERSION];
+
+// @ts-expect-error github is a CLI format, not an explain format
+explain(bundle, "github");
+// @ts-expect-error bundle values are strings or bytes
+validate({ "pacto.yaml": 42 });
+// @ts-expect-error codes are a closed set
+const wrongCode: DiagnosticCode = "NOT_A_CODE";
+// @ts-expect-error severities are lowercase words
+const wrongSeverity: Severity = "ERROR";
+// @ts-expect-error a Diagnostic has no `line` of its own: positions are in `range`
+const noLine: number = first!.line;
+
+const location: BundleLocation = locateBundle("my-service/pacto.yaml");
+const loaded: Bundle = loadBundle(location.root);
+const limits: number = MAX_FILE_BYTES + MAX_BUNDLE_BYTES;
+try {
+  loadBundle("missing");
+} catch (error) {
+  if (error instanceof BundleError) {
+    const errorCode: BundleErrorCode = error.code;
+    const where: string = error.path;
+    const same: "NO_CONTRACT" = BundleError.codes.NO_CONTRACT;
+    void errorCode, where, same;
+  }
+}
+
+export {
+  valid, code, codeText, pacto, wrongCode, severity, line, column, texts, files, versions, wrongSeverity, noLine, loaded, limits,
+};
