@@ -8,6 +8,7 @@
 
 pub mod bundle;
 pub mod contract;
+pub mod diff;
 pub mod diagnostic;
 pub mod explain;
 pub mod init;

@@ -37,6 +37,36 @@ export type ExplainFormat = "text" | "markdown" | "json";
 export interface ParseFailure extends Error { diagnostics: Diagnostic[] }
 /** The files of a new bundle, keyed by bundle-relative path. */
 export type ScaffoldFiles = Record<string, string>;
+export type Classification = "NON_BREAKING" | "POTENTIAL_BREAKING" | "BREAKING";
+export type ChangeType = "added" | "removed" | "modified";
+/** A JSON value as it appears in a contract or a referenced document. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** Where a change sits in the new bundle (for a removal: the closest place that still exists). */
+export interface ChangeLocation { file: string; range: Range }
+export interface Change {
+  /** The Go tool's path, e.g. `interfaces.port` or `openapi.paths[/users].methods[GET].parameters[filter:query]`. */
+  path: string;
+  type: ChangeType;
+  classification: Classification;
+  reason: string;
+  old?: JsonValue;
+  new?: JsonValue;
+  location?: ChangeLocation;
+}
+export interface SbomChange { package: string; type: ChangeType; field: string; oldValue?: string; newValue?: string }
+export interface SbomDiff { oldFormat?: string; newFormat?: string; changes: SbomChange[] }
+/** A referenced file that could not be read or parsed, so its part of the diff is missing. */
+export interface DiffWarning { side: "old" | "new"; file: string; message: string }
+export interface DiffResult {
+  /** The highest classification of `changes`; NON_BREAKING when nothing changed. */
+  classification: Classification;
+  changes: Change[];
+  /** Informational: never changes the classification. */
+  sbom?: SbomDiff;
+  warnings: DiffWarning[];
+}
+/** Thrown by `diff` when one side's pacto.yaml cannot be parsed. */
+export interface DiffFailure extends Error { side: "old" | "new"; diagnostics: Diagnostic[] }
 "#;
 
 #[wasm_bindgen]
@@ -49,6 +79,8 @@ extern "C" {
     pub type JsExplainFormat;
     #[wasm_bindgen(typescript_type = "ScaffoldFiles")]
     pub type JsScaffoldFiles;
+    #[wasm_bindgen(typescript_type = "DiffResult")]
+    pub type JsDiffResult;
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -117,6 +149,25 @@ pub fn explain(bundle: &JsBundle, format: &JsExplainFormat) -> Result<String, Js
         .parse()
         .map_err(|e: String| JsValue::from(JsError::new(&e)))?;
     pacto_core::explain(&bundle, format).map_err(|d| parse_failure(&d))
+}
+
+/// Compares two bundles and classifies every change (the Go tool's rules). Throws a
+/// `DiffFailure` when either side's pacto.yaml cannot be parsed.
+#[wasm_bindgen]
+pub fn diff(old_bundle: &JsBundle, new_bundle: &JsBundle) -> Result<JsDiffResult, JsValue> {
+    let old = bundle_from_js(old_bundle).map_err(JsValue::from)?;
+    let new = bundle_from_js(new_bundle).map_err(JsValue::from)?;
+    match pacto_core::diff::diff(&old, &new) {
+        Ok(result) => Ok(to_js(&result).map_err(JsValue::from)?.unchecked_into()),
+        Err(e) => {
+            let err = js_sys::Error::new(&e.to_string());
+            let _ = Reflect::set(&err, &JsValue::from_str("side"), &JsValue::from_str(e.side));
+            if let Ok(list) = to_js(&e.diagnostics) {
+                let _ = Reflect::set(&err, &JsValue::from_str("diagnostics"), &list);
+            }
+            Err(err.into())
+        }
+    }
 }
 
 /// The files of a new bundle named `name`. Throws on an empty name.

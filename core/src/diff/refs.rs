@@ -1,0 +1,1 @@
+//! Local `$ref` resolution for OpenAPI documents and JSON schemas — being written.
