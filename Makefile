@@ -5,6 +5,7 @@
 #   make test      format, lint, Rust tests, wasm check, JS tests
 #   make examples  run `pacto validate` and `pacto explain` on every bundle in examples/
 #   make bench     run the benchmarks (bench/run.mjs)
+#   make fuzz      fuzz the parsers and the validator (cargo-fuzz, 120 s per target)
 #   make clean     remove npm/dist
 
 SHELL := bash
@@ -27,7 +28,7 @@ BINDGEN_FLAGS := --remove-name-section --remove-producers-section
 # registry, a browser) are added here as further test-* targets.
 TEST_STEPS := test-fmt test-clippy test-rust test-wasm-check test-js
 
-.PHONY: setup build test $(TEST_STEPS) examples bench clean
+.PHONY: setup build test $(TEST_STEPS) examples bench fuzz clean
 
 setup:
 	WASM_BINDGEN="$(WASM_BINDGEN)" ./scripts/setup.sh
@@ -66,6 +67,10 @@ examples: build
 
 bench: build
 	$(NODE) bench/run.mjs
+
+# Not part of `make test`: fuzzing is open-ended (scripts/fuzz.sh TARGET -- -max_total_time=N).
+fuzz:
+	./scripts/fuzz.sh
 
 clean:
 	rm -rf $(DIST)

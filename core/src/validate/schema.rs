@@ -1,10 +1,8 @@
 //! Layer 1: the embedded JSON Schema (draft 2020-12), run on the schema's own view of the YAML.
 
-use std::sync::OnceLock;
-
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::paths::LocationSegment;
-use jsonschema::{ValidationError, Validator};
+use jsonschema::ValidationError;
 use serde_json::{Map, Number, Value};
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -17,17 +15,10 @@ pub fn schema_json() -> &'static str {
     SCHEMA
 }
 
-/// Compiled once per process (or wasm instance), never per call.
-fn validator() -> Result<&'static Validator, String> {
-    static VALIDATOR: OnceLock<Result<Validator, String>> = OnceLock::new();
-    VALIDATOR
-        .get_or_init(|| {
-            let schema: Value = serde_json::from_str(SCHEMA).map_err(|e| e.to_string())?;
-            jsonschema::draft202012::new(&schema).map_err(|e| e.to_string())
-        })
-        .as_ref()
-        .map_err(Clone::clone)
-}
+/// The schema compiled into Rust code at build time: nothing to compile at start-up, and the
+/// runtime schema compiler (most of jsonschema's size) stays out of the wasm.
+#[jsonschema::validator(path = "schema/pacto-v1.0.schema.json", draft = Draft202012)]
+struct PactoSchema;
 
 /// The untyped view of the document, as the Go tool's YAML -> JSON round trip produces it.
 /// NaN and infinities have no JSON form: that is `YAML_PARSE_ERROR`.
@@ -84,21 +75,10 @@ fn to_json(node: &Node, path: &str) -> Result<Value, Diagnostic> {
 
 /// Runs the schema; diagnostics come in document order, then by path and message.
 pub fn check(instance: &Value, root: &Node, lines: &LineIndex<'_>) -> Vec<Diagnostic> {
-    let validator = match validator() {
-        Ok(v) => v,
-        Err(e) => {
-            return vec![Diagnostic::error(
-                Code::SchemaError,
-                "",
-                format!("the embedded schema could not be compiled: {e}"),
-            )]
-        }
-    };
-    if validator.is_valid(instance) {
+    if PactoSchema::is_valid(instance) {
         return Vec::new();
     }
-    let mut out: Vec<Diagnostic> = validator
-        .iter_errors(instance)
+    let mut out: Vec<Diagnostic> = PactoSchema::iter_errors(instance)
         .map(|err| {
             let path = diagnostic_path(&err);
             let message = message(&err, &path);
