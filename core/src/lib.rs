@@ -8,8 +8,8 @@
 
 pub mod bundle;
 pub mod contract;
-pub mod diff;
 pub mod diagnostic;
+pub mod diff;
 pub mod explain;
 pub mod init;
 pub mod reference;

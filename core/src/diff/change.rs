@@ -211,7 +211,10 @@ mod tests {
     #[test]
     fn unlisted_pairs_default_to_potential() {
         assert_eq!(
-            classify("runtime.lifecycle.gracefulShutdownSeconds", ChangeType::Added),
+            classify(
+                "runtime.lifecycle.gracefulShutdownSeconds",
+                ChangeType::Added
+            ),
             Classification::PotentialBreaking
         );
         assert_eq!(

@@ -118,11 +118,13 @@ fn scaling(x: &Sides<'_>, out: &mut Vec<Change>) {
             }
             (None, None) => {
                 if o.min != n.min {
-                    let c = Change::field("scaling.min", ChangeType::Modified, num(o.min), num(n.min));
+                    let c =
+                        Change::field("scaling.min", ChangeType::Modified, num(o.min), num(n.min));
                     out.push(x.at(c, "scaling.min"));
                 }
                 if o.max != n.max {
-                    let c = Change::field("scaling.max", ChangeType::Modified, num(o.max), num(n.max));
+                    let c =
+                        Change::field("scaling.max", ChangeType::Modified, num(o.max), num(n.max));
                     out.push(x.at(c, "scaling.max"));
                 }
             }
