@@ -10,21 +10,34 @@
 //   Diagnostic        { code, severity, path, message, range? }
 //   Range / Position  1-based line and column; columns in UTF-16 code units
 //   ValidationResult  { valid, errors, warnings }; arrays are never null
+//   DiffResult        { classification, changes, sbom?, warnings }; arrays are never null
+//   Change            { path, type, classification, reason, old?, new?, location? }
+//   DiffFailure       thrown by diff: { side: "old" | "new", diagnostics }
 
 export type {
   Bundle,
+  Change,
+  ChangeLocation,
+  ChangeType,
+  Classification,
   Diagnostic,
   DiagnosticCode,
+  DiffFailure,
+  DiffResult,
+  DiffWarning,
   ExplainFormat,
+  JsonValue,
   ParseFailure,
   Position,
   Range,
+  SbomChange,
+  SbomDiff,
   ScaffoldFiles,
   Severity,
   ValidationResult,
 } from "./dist/node/pacto_wasm.js";
 
-export { explain, init, validate, version } from "./dist/node/pacto_wasm.js";
+export { diff, explain, init, schema, validate, version } from "./dist/node/pacto_wasm.js";
 
 import type { ParseFailure } from "./dist/node/pacto_wasm.js";
 

@@ -23,5 +23,7 @@ const wasm = loadWasm();
 exports.validate = wasm.validate;
 exports.explain = wasm.explain;
 exports.init = wasm.init;
+exports.diff = wasm.diff;
+exports.schema = wasm.schema;
 exports.version = wasm.version;
 exports.VERSION = wasm.version();

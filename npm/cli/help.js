@@ -17,7 +17,7 @@ function globalHelp(commands, globalFlags) {
   const listed = commands.filter((c) => !c.hidden);
   const width = Math.max(...listed.map((c) => c.usage.replace(/^pacto /, '').length)) + 3;
   return [
-    'pacto: describe, validate and explain service contracts (pacto.yaml),',
+    'pacto: describe, validate, explain and compare service contracts (pacto.yaml),',
     'with the Pacto core compiled to WebAssembly.',
     '',
     'Usage:',
@@ -30,9 +30,10 @@ function globalHelp(commands, globalFlags) {
     ...flagLines(globalFlags),
     '',
     'Exit status:',
-    '  0  success; a contract with warnings only is valid',
-    '  1  findings: the contract is invalid or cannot be parsed',
+    '  0  success; a contract with warnings only is valid; a diff with no breaking change',
+    '  1  findings: the contract is invalid or cannot be parsed; diff: breaking changes',
     '  2  usage or I/O error',
+    '     diff: a side that cannot be loaded or parsed',
     '',
     "Run 'pacto <command> --help' for more about a command.",
     '',

@@ -1,4 +1,5 @@
-// The package API (validate, explain, init, version, VERSION) through both
+// The package API (validate, explain, init, version, VERSION; diff and schema
+// in api-diff.test.mjs) through both
 // Node entry points: `require` (CommonJS) and `import` (ES module).
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -63,8 +64,10 @@ for (const [label, api] of [
     test('exports exactly the documented names', () => {
       assert.deepEqual(Object.keys(api).filter((k) => k !== 'default' && k !== 'module.exports').sort(), [
         'VERSION',
+        'diff',
         'explain',
         'init',
+        'schema',
         'validate',
         'version',
       ]);

@@ -26,7 +26,7 @@ test('the browser entry fetches dist/web/pacto_wasm_bg.wasm relative to itself',
 });
 
 test('the browser entry exports the same API, ready to use', () => {
-  assert.deepEqual(Object.keys(browser).sort(), ['VERSION', 'explain', 'init', 'validate', 'version']);
+  assert.deepEqual(Object.keys(browser).sort(), ['VERSION', 'diff', 'explain', 'init', 'schema', 'validate', 'version']);
   const pkg = JSON.parse(fs.readFileSync(path.join(NPM_DIR, 'package.json'), 'utf8'));
   assert.equal(browser.VERSION, pkg.version);
   assert.deepEqual(browser.validate(bundleFiles(VALID_CONTRACT)), { valid: true, errors: [], warnings: [] });
@@ -37,6 +37,16 @@ test('the browser entry exports the same API, ready to use', () => {
   assert.equal(port.range.start.line, lineOf(INVALID_CONTRACT, 'port: 0'));
   assert.match(browser.explain(bundleFiles(VALID_CONTRACT), 'text'), /^Service: orders@1\.2\.0$/m);
   assert.deepEqual(Object.keys(browser.init('web-svc')).length, 3);
+  assert.deepEqual(browser.diff(bundleFiles(VALID_CONTRACT), bundleFiles(VALID_CONTRACT)), {
+    classification: 'NON_BREAKING',
+    changes: [],
+    warnings: [],
+  });
+  assert.equal(
+    browser.diff(bundleFiles(VALID_CONTRACT), bundleFiles(VALID_CONTRACT.replace('port: 8080', 'port: 9090'))).classification,
+    'BREAKING',
+  );
+  assert.equal(JSON.parse(browser.schema()).type, 'object');
 });
 
 test('the raw web glue exports default (async init) and initSync', async () => {

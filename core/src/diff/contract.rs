@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::{json_schema, load_file, openapi, Change, ChangeType, DiffWarning, SourceFile};
+use super::{
+    json_schema, load_file, openapi, Change, ChangeType, DiffWarning, FileKind, SourceFile,
+};
 use crate::bundle::Bundle;
 use crate::contract::{Contract, Health, Interface, Lifecycle, Runtime, Scaling};
 
@@ -393,8 +395,20 @@ fn interface(
         out.push(x.at(c, &format!("{base}.contract")));
     }
     if !a.contract.is_empty() && !b.contract.is_empty() {
-        let old_file = load_file(x.old_bundle, "old", &a.contract, warnings);
-        let new_file = load_file(x.new_bundle, "new", &b.contract, warnings);
+        let old_file = load_file(
+            x.old_bundle,
+            "old",
+            &a.contract,
+            FileKind::OpenApi,
+            warnings,
+        );
+        let new_file = load_file(
+            x.new_bundle,
+            "new",
+            &b.contract,
+            FileKind::OpenApi,
+            warnings,
+        );
         if let (Some(of), Some(nf)) = (old_file, new_file) {
             out.extend(openapi::diff(&of, &nf));
         }
@@ -423,8 +437,20 @@ fn configuration(x: &Sides<'_>, warnings: &mut Vec<DiffWarning>, out: &mut Vec<C
                 out.push(x.at(c, "configuration.schema"));
             }
             if !o.schema.is_empty() && !n.schema.is_empty() {
-                let old_file = load_file(x.old_bundle, "old", &o.schema, warnings);
-                let new_file = load_file(x.new_bundle, "new", &n.schema, warnings);
+                let old_file = load_file(
+                    x.old_bundle,
+                    "old",
+                    &o.schema,
+                    FileKind::JsonSchema,
+                    warnings,
+                );
+                let new_file = load_file(
+                    x.new_bundle,
+                    "new",
+                    &n.schema,
+                    FileKind::JsonSchema,
+                    warnings,
+                );
                 if let (Some(of), Some(nf)) = (old_file, new_file) {
                     out.extend(json_schema::diff(&of, &nf, warnings));
                 }

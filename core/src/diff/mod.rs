@@ -73,9 +73,23 @@ pub struct SourceFile<'a> {
 impl<'a> SourceFile<'a> {
     /// Parses `text` (YAML, which includes JSON) as the first document of the file.
     pub fn parse(path: &'a str, text: &'a str) -> Result<SourceFile<'a>, String> {
+        Self::parse_with(path, text, false)
+    }
+
+    /// With `allow_duplicate_keys`, a document whose only problem is a repeated key is kept
+    /// (JSON readers let the later member win; the caller decides).
+    fn parse_with(
+        path: &'a str,
+        text: &'a str,
+        allow_duplicate_keys: bool,
+    ) -> Result<SourceFile<'a>, String> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let doc = source::parse_document(text);
-        if let Some(issue) = doc.issues.first() {
+        let blocking = doc
+            .issues
+            .iter()
+            .find(|i| !(allow_duplicate_keys && doc.root.is_some() && !i.path.is_empty()));
+        if let Some(issue) = blocking {
             let at = LineIndex::new(text).position(issue.span.start);
             return Err(format!(
                 "{} (line {}, column {})",
@@ -103,11 +117,20 @@ impl<'a> SourceFile<'a> {
     }
 }
 
+/// What a referenced file is read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileKind {
+    OpenApi,
+    /// Read as JSON by its diff, so repeated keys are not fatal (the later one wins).
+    JsonSchema,
+}
+
 /// Reads and parses a bundle file for a sub-diff; a failure becomes a warning.
 fn load_file<'a>(
     bundle: &'a Bundle,
     side: &str,
     path: &'a str,
+    kind: FileKind,
     warnings: &mut Vec<DiffWarning>,
 ) -> Option<SourceFile<'a>> {
     let warn = |warnings: &mut Vec<DiffWarning>, message: String| {
@@ -141,8 +164,19 @@ fn load_file<'a>(
             return None;
         }
     };
-    match SourceFile::parse(path, text) {
-        Ok(f) => Some(f),
+    match SourceFile::parse_with(path, text, kind == FileKind::JsonSchema) {
+        Ok(f) => {
+            if kind == FileKind::OpenApi {
+                if let Some(problem) = openapi::shape_problem(&f) {
+                    warn(
+                        warnings,
+                        format!("the OpenAPI document cannot be compared: {problem}"),
+                    );
+                    return None;
+                }
+            }
+            Some(f)
+        }
         Err(e) => {
             warn(
                 warnings,

@@ -8,6 +8,7 @@ module.exports = [
   require('./init.js'),
   require('./validate.js'),
   require('./explain.js'),
+  require('./diff.js'),
   require('./version.js'),
   require('./help.js'),
 ];

@@ -1,0 +1,249 @@
+'use strict';
+// Renders a diff result (classification, changes, SBOM changes, warnings) in
+// the four output formats. Every renderer returns the whole stdout text.
+//
+// The text and markdown layouts follow the Go tool's (spec/diff.md §9), so
+// that its users recognise them; the warnings blocks and the escaping in
+// markdown tables are ours.
+
+const { escapeGithubData, escapeGithubProperty } = require('./report.js');
+
+const ANSI = { reset: '\x1b[0m', bold: '\x1b[1m', red: '\x1b[31m', yellow: '\x1b[33m', green: '\x1b[32m' };
+
+const CLASS_STYLE = {
+  BREAKING: ANSI.red + ANSI.bold,
+  POTENTIAL_BREAKING: ANSI.yellow + ANSI.bold,
+  NON_BREAKING: ANSI.green,
+};
+
+function paint(enabled, style, text) {
+  return enabled && style ? `${style}${text}${ANSI.reset}` : text;
+}
+
+const has = (object, key) => object !== null && typeof object === 'object' && Object.hasOwn(object, key);
+
+/** A change value as the Go tool prints it with %v: strings as they are, the rest as JSON. */
+function plain(value) {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * ` [old -> new]` for a modification with both values, ` [+ new]` for an
+ * addition with a new value, ` [- old]` for a removal with an old value, else ''.
+ */
+function valueSuffix(change) {
+  const hasOld = has(change, 'old');
+  const hasNew = has(change, 'new');
+  if (change.type === 'modified' && hasOld && hasNew) return ` [${plain(change.old)} -> ${plain(change.new)}]`;
+  if (change.type === 'added' && hasNew) return ` [+ ${plain(change.new)}]`;
+  if (change.type === 'removed' && hasOld) return ` [- ${plain(change.old)}]`;
+  return '';
+}
+
+function sbomChanges(result) {
+  return result.sbom && Array.isArray(result.sbom.changes) ? result.sbom.changes : [];
+}
+
+function isEmpty(result) {
+  return result.changes.length === 0 && sbomChanges(result).length === 0;
+}
+
+/**
+ * The JSON document: the result as the wasm side gave it (change objects
+ * untouched), with the arguments as typed.
+ */
+function toJson(result, { oldPath, newPath }) {
+  const doc = { classification: result.classification, changes: result.changes };
+  if (result.sbom !== undefined && result.sbom !== null) doc.sbom = result.sbom;
+  doc.warnings = result.warnings;
+  doc.oldPath = oldPath;
+  doc.newPath = newPath;
+  return doc;
+}
+
+function renderJson(result, context) {
+  return `${JSON.stringify(toJson(result, context), null, 2)}\n`;
+}
+
+function sbomTextLine(c) {
+  if (c.type === 'added') return `  + ${c.package}@${c.newValue ?? ''}`;
+  if (c.type === 'removed') return `  - ${c.package}@${c.oldValue ?? ''}`;
+  return `  ~ ${c.package} ${c.field}: ${c.oldValue ?? ''} -> ${c.newValue ?? ''}`;
+}
+
+function warningLines(result) {
+  return result.warnings.map((w) => `  ${w.side} ${w.file}: ${w.message}`);
+}
+
+function renderText(result, { color = false } = {}) {
+  const lines = [`Classification: ${paint(color, CLASS_STYLE[result.classification], result.classification)}`];
+  if (isEmpty(result)) {
+    lines.push('No changes detected.');
+  } else {
+    if (result.changes.length > 0) {
+      lines.push(`Changes (${result.changes.length}):`);
+      for (const c of result.changes) {
+        const tag = paint(color, CLASS_STYLE[c.classification], `[${c.classification}]`);
+        lines.push(`  ${tag} ${c.path} (${c.type}): ${c.reason}${valueSuffix(c)}`);
+      }
+    }
+    const sbom = sbomChanges(result);
+    if (sbom.length > 0) {
+      lines.push('', `SBOM changes (${sbom.length}):`, ...sbom.map(sbomTextLine));
+    }
+  }
+  if (result.warnings.length > 0) {
+    lines.push('', `Warnings (${result.warnings.length}):`, ...warningLines(result));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+// Markdown text in a table cell: backslash-escape what could format or break the table.
+function escapeMarkdown(text) {
+  return String(text)
+    .replace(/[\\`*_[\]<>|&~]/g, (c) => `\\${c}`)
+    .replace(/\r?\n/g, '<br>');
+}
+
+// Prose that quotes names in backticks: those stay code spans, the rest is escaped.
+function markdownText(text) {
+  return String(text)
+    .split(/(`[^`\n]+`)/)
+    .map((part, i) => (i % 2 === 1 ? codeSpan(part.slice(1, -1)) : escapeMarkdown(part)))
+    .join('');
+}
+
+// A code span in a table cell: `|` must still be escaped (GFM removes the
+// backslash inside the span), and a backtick in the text needs a longer fence.
+function codeSpan(text) {
+  const body = String(text).replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  let fence = '`';
+  while (body.includes(fence)) fence += '`';
+  const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+
+// An Old / New cell: empty when the value is absent; an empty string shows as `""`.
+function valueCell(object, key) {
+  if (!has(object, key)) return '';
+  const value = object[key];
+  return value === '' ? codeSpan('""') : codeSpan(plain(value));
+}
+
+function changeRow(c) {
+  return `| ${c.classification} | ${codeSpan(c.path)} | ${c.type} | ${markdownText(c.reason)} | ${valueCell(c, 'old')} | ${valueCell(c, 'new')} |`;
+}
+
+// In SBOM tables an empty string is absent (the JSON leaves it out anyway).
+function sbomCell(value) {
+  return value === undefined || value === null || value === '' ? '' : codeSpan(value);
+}
+
+function sbomRow(c) {
+  return `| ${codeSpan(c.package)} | ${c.type} | ${escapeMarkdown(c.field)} | ${sbomCell(c.oldValue)} | ${sbomCell(c.newValue)} |`;
+}
+
+function renderMarkdown(result) {
+  const lines = ['## Contract Diff', '', `**Classification:** \`${result.classification}\``, ''];
+  if (isEmpty(result)) {
+    lines.push('No changes detected.', '');
+  } else {
+    if (result.changes.length > 0) {
+      lines.push(
+        `### Changes (${result.changes.length})`,
+        '',
+        '| Classification | Path | Type | Reason | Old | New |',
+        '|---|---|---|---|---|---|',
+        ...result.changes.map(changeRow),
+        '',
+      );
+    }
+    const sbom = sbomChanges(result);
+    if (sbom.length > 0) {
+      lines.push(
+        '### SBOM Changes',
+        '',
+        '| Package | Type | Field | Old | New |',
+        '|---|---|---|---|---|',
+        ...sbom.map(sbomRow),
+        '',
+      );
+    }
+  }
+  if (result.warnings.length > 0) {
+    lines.push(
+      `### Warnings (${result.warnings.length})`,
+      '',
+      ...result.warnings.map((w) => `- ${w.side} ${codeSpan(w.file)}: ${markdownText(w.message)}`),
+      '',
+    );
+  }
+  // One trailing newline, not a blank line.
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return `${lines.join('\n')}\n`;
+}
+
+const ANNOTATED = { BREAKING: 'error', POTENTIAL_BREAKING: 'warning' };
+
+/**
+ * @param {object} result
+ * @param {{ annotationFile: (side: 'old' | 'new', file: string) => string | undefined }} context
+ *   annotationFile: the path of a bundle file as GitHub should show it, or
+ *   undefined when the side is not a directory on disk.
+ */
+function renderGithub(result, { annotationFile }) {
+  const lines = [];
+  for (const c of result.changes) {
+    const command = ANNOTATED[c.classification];
+    if (!command) continue;
+    const props = [];
+    const file = c.location ? annotationFile('new', c.location.file) : undefined;
+    if (file !== undefined) {
+      const { start, end } = c.location.range;
+      props.push(
+        `file=${escapeGithubProperty(file)}`,
+        `line=${start.line}`,
+        `col=${start.column}`,
+        `endLine=${end.line}`,
+        `endColumn=${end.column}`,
+      );
+    }
+    props.push(`title=${escapeGithubProperty(`${c.classification} ${c.path}`)}`);
+    lines.push(`::${command} ${props.join(',')}::${escapeGithubData(`${c.reason}${valueSuffix(c)}`)}`);
+  }
+  for (const w of result.warnings) {
+    const props = [];
+    const file = annotationFile(w.side, w.file);
+    if (file !== undefined) props.push(`file=${escapeGithubProperty(file)}`);
+    props.push(`title=${escapeGithubProperty(`pacto diff: ${w.side} ${w.file}`)}`);
+    lines.push(`::warning ${props.join(',')}::${escapeGithubData(w.message)}`);
+  }
+  lines.push(`Classification: ${result.classification}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * @param {{ classification: string, changes: object[], sbom?: object, warnings: object[] }} result
+ * @param {'text' | 'json' | 'markdown' | 'github'} format
+ * @param {{ oldPath: string, newPath: string, color?: boolean,
+ *           annotationFile?: (side: 'old' | 'new', file: string) => string | undefined }} context
+ */
+function renderDiff(result, format, context) {
+  const normalized = {
+    ...result,
+    changes: Array.isArray(result.changes) ? result.changes : [],
+    warnings: Array.isArray(result.warnings) ? result.warnings : [],
+  };
+  switch (format) {
+    case 'json':
+      return renderJson(normalized, context);
+    case 'markdown':
+      return renderMarkdown(normalized);
+    case 'github':
+      return renderGithub(normalized, { annotationFile: () => undefined, ...context });
+    default:
+      return renderText(normalized, context);
+  }
+}
+
+module.exports = { renderDiff, valueSuffix, codeSpan, escapeMarkdown };
