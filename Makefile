@@ -66,6 +66,7 @@ examples: build
 	NODE="$(NODE)" ./scripts/examples.sh
 
 bench: build
+	./bench/setup.sh
 	$(NODE) bench/run.mjs
 
 # Not part of `make test`: fuzzing is open-ended (scripts/fuzz.sh TARGET -- -max_total_time=N).

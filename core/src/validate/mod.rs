@@ -19,16 +19,21 @@ pub struct Parsed<'a> {
     pub text: &'a str,
     pub root: Option<Node>,
     pub contract: Contract,
-    lines: LineIndex<'a>,
+    /// Built on first use: only diagnostics need positions.
+    lines: std::cell::OnceCell<LineIndex<'a>>,
 }
 
 impl<'a> Parsed<'a> {
+    pub fn lines(&self) -> &LineIndex<'a> {
+        self.lines.get_or_init(|| LineIndex::new(self.text))
+    }
+
     /// Attaches the source range of `path` (or of its nearest existing ancestor).
     pub fn locate(&self, d: Diagnostic) -> Diagnostic {
         let range = self
             .root
             .as_ref()
-            .map(|root| self.lines.range(root.locate(&d.path).span));
+            .map(|root| self.lines().range(root.locate(&d.path).span));
         d.with_range(range)
     }
 }
@@ -36,36 +41,38 @@ impl<'a> Parsed<'a> {
 /// Parses a contract text; on failure returns the `PARSE_ERROR` diagnostics (all of them).
 pub fn parse(text: &str) -> Result<Parsed<'_>, Vec<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let lines = LineIndex::new(text);
     let doc = source::parse_document(text);
-    let mut errors: Vec<Diagnostic> = doc
-        .issues
-        .iter()
-        .map(|i| {
-            Diagnostic::error(Code::ParseError, i.path.clone(), i.message.clone())
-                .with_range(Some(lines.range(i.span)))
-        })
-        .collect();
-    if !errors.is_empty() {
-        return Err(errors);
+    if !doc.issues.is_empty() {
+        let lines = LineIndex::new(text);
+        return Err(doc
+            .issues
+            .iter()
+            .map(|i| {
+                Diagnostic::error(Code::ParseError, i.path.clone(), i.message.clone())
+                    .with_range(Some(lines.range(i.span)))
+            })
+            .collect());
     }
     match contract::decode(doc.root.as_ref()) {
         Ok(contract) => Ok(Parsed {
             text,
             root: doc.root,
             contract,
-            lines,
+            lines: std::cell::OnceCell::new(),
         }),
         Err(decode_errors) => {
-            errors.extend(decode_errors.into_iter().map(|e| {
-                let range = if doc.root.is_some() {
-                    Some(lines.range(e.span))
-                } else {
-                    None
-                };
-                Diagnostic::error(Code::ParseError, e.path, e.message).with_range(range)
-            }));
-            Err(errors)
+            let lines = LineIndex::new(text);
+            Err(decode_errors
+                .into_iter()
+                .map(|e| {
+                    let range = if doc.root.is_some() {
+                        Some(lines.range(e.span))
+                    } else {
+                        None
+                    };
+                    Diagnostic::error(Code::ParseError, e.path, e.message).with_range(range)
+                })
+                .collect())
         }
     }
 }
@@ -109,7 +116,7 @@ fn run_layers(parsed: &Parsed<'_>, bundle: &Bundle) -> Vec<Diagnostic> {
         Ok(v) => v,
         Err(d) => return vec![parsed.locate(d)],
     };
-    let structural = schema::check(&instance, root, &parsed.lines);
+    let structural = schema::check(&instance, root, parsed.lines());
     if !structural.is_empty() {
         return structural;
     }
