@@ -6,6 +6,7 @@
 //! assert!(report.valid);
 //! ```
 
+pub mod archive;
 pub mod bundle;
 pub mod contract;
 pub mod diagnostic;
