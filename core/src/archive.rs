@@ -304,8 +304,17 @@ pub fn pack_tar(bundle: &Bundle) -> Result<Vec<u8>, ArchiveError> {
         }
         tree.insert(parts, Node::File(data));
     }
-    // TODO: empty directories recorded with `Bundle::insert_dir` are not packed: `Bundle`
-    // does not expose its directories yet.
+    // Recorded directories (possibly empty) and their parents, unless a file claims the name.
+    for dir in bundle.dirs() {
+        check_pack_path(dir)?;
+        let parts: Vec<&str> = dir.split('/').collect();
+        for i in 1..=parts.len() {
+            match tree.entry(parts[..i].to_vec()).or_insert(Node::Dir) {
+                Node::Dir => {}
+                Node::File(_) => return Err(conflict(dir, &parts[..i].join("/"))),
+            }
+        }
+    }
 
     let mut out = Vec::new();
     for (parts, node) in &tree {

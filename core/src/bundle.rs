@@ -43,6 +43,12 @@ impl Bundle {
         self.files.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
     }
 
+    /// Directories recorded with [`Bundle::insert_dir`] (directories implied by file paths are
+    /// not listed).
+    pub fn dirs(&self) -> impl Iterator<Item = &str> {
+        self.dirs.iter().map(String::as_str)
+    }
+
     pub fn contract_bytes(&self) -> Option<&[u8]> {
         self.get(CONTRACT_FILE)
     }

@@ -919,3 +919,14 @@ fn error_messages_name_the_entry_and_the_limit() {
     let boxed: Box<dyn std::error::Error> = Box::new(err);
     assert!(!boxed.to_string().is_empty());
 }
+
+#[test]
+fn empty_directories_survive_a_round_trip() {
+    let mut b = pacto_core::Bundle::new();
+    b.insert("pacto.yaml", b"x".to_vec());
+    b.insert_dir("docs/empty/");
+    let packed = pacto_core::archive::pack(&b).expect("pack");
+    let back = pacto_core::archive::unpack(&packed).expect("unpack");
+    assert!(back.exists("docs/empty"));
+    assert_eq!(back.dirs().collect::<Vec<_>>(), vec!["docs", "docs/empty"]);
+}
