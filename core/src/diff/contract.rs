@@ -395,6 +395,15 @@ fn interface(
         out.push(x.at(c, &format!("{base}.contract")));
     }
     if !a.contract.is_empty() && !b.contract.is_empty() {
+        // Like the Go tool, every interface's contract is tried as OpenAPI; only an http
+        // interface is expected to have one, so only there is an unreadable file worth a warning
+        // (a gRPC .proto or an AsyncAPI file is not OpenAPI and simply yields nothing).
+        let mut ignored = Vec::new();
+        let warnings = if b.r#type == "http" {
+            warnings
+        } else {
+            &mut ignored
+        };
         let old_file = load_file(
             x.old_bundle,
             "old",
