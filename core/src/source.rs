@@ -67,8 +67,9 @@ pub struct Document {
 }
 
 const MAX_DEPTH: usize = 256;
-/// Bound on nodes, counting alias expansions, so a "billion laughs" document cannot exhaust memory.
-const MAX_NODES: usize = 1_000_000;
+/// Bound on the nodes that alias expansion may copy, so a "billion laughs" document cannot
+/// exhaust memory. Nodes written out in the text are bounded by its size instead.
+const MAX_ALIAS_NODES: usize = 1_000_000;
 
 enum Frame {
     Seq {
@@ -172,7 +173,7 @@ impl Builder {
                         }),
                         span,
                     };
-                    if let Some(root) = self.complete(node, anchor, span)? {
+                    if let Some(root) = self.complete(node, anchor)? {
                         return Ok(Some(root));
                     }
                 }
@@ -183,7 +184,7 @@ impl Builder {
                         span,
                     })?;
                     self.count(count, span)?;
-                    if let Some(root) = self.complete(node, 0, span)? {
+                    if let Some(root) = self.complete(node, 0)? {
                         return Ok(Some(root));
                     }
                 }
@@ -255,7 +256,7 @@ impl Builder {
                             )
                         }
                     };
-                    if let Some(root) = self.complete(node, anchor, span)? {
+                    if let Some(root) = self.complete(node, anchor)? {
                         return Ok(Some(root));
                     }
                 }
@@ -267,10 +268,10 @@ impl Builder {
 
     fn count(&mut self, n: usize, span: Span) -> Result<(), SyntaxIssue> {
         self.nodes = self.nodes.saturating_add(n);
-        if self.nodes > MAX_NODES {
+        if self.nodes > MAX_ALIAS_NODES {
             return Err(SyntaxIssue {
                 message: format!(
-                    "document too large: more than {MAX_NODES} YAML nodes (after expanding aliases)"
+                    "document too large: aliases expand to more than {MAX_ALIAS_NODES} YAML nodes"
                 ),
                 path: String::new(),
                 span,
@@ -287,21 +288,12 @@ impl Builder {
                 span,
             });
         }
-        self.count(1, span)?;
         self.stack.push(frame);
         Ok(())
     }
 
     /// Attaches a finished node to its parent; returns the root when the document is complete.
-    fn complete(
-        &mut self,
-        node: Node,
-        anchor: usize,
-        span: Span,
-    ) -> Result<Option<Node>, SyntaxIssue> {
-        if matches!(node.kind, NodeKind::Scalar(_)) {
-            self.count(1, span)?;
-        }
+    fn complete(&mut self, node: Node, anchor: usize) -> Result<Option<Node>, SyntaxIssue> {
         if anchor != 0 {
             let count = node_count(&node);
             self.anchors.insert(anchor, (node.clone(), count));
