@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod explain;
 pub mod init;
+pub mod oci;
 pub mod reference;
 pub mod source;
 pub mod validate;

@@ -6,6 +6,9 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+mod fetch;
+mod registry;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 /** A bundle: relative path -> file content; `pacto.yaml` at the root. A key ending in "/" marks a (possibly empty) directory. */
@@ -83,14 +86,14 @@ extern "C" {
     pub type JsDiffResult;
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsError::new(&format!("internal error: could not convert result: {e}")))
 }
 
 /// Reads a JS bundle object into a core bundle; misuse (not an object, wrong value types) throws.
-fn bundle_from_js(value: &JsValue) -> Result<Bundle, JsError> {
+pub(crate) fn bundle_from_js(value: &JsValue) -> Result<Bundle, JsError> {
     if !value.is_object() || value.is_null() || Array::is_array(value) {
         return Err(JsError::new(
             "bundle must be an object mapping relative paths to string or Uint8Array contents",
