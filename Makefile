@@ -2,7 +2,8 @@
 #
 #   make setup     install what the build needs (idempotent)
 #   make build     compile the wasm module and generate the JS bindings into npm/dist
-#   make test      format, lint, Rust tests, wasm check, JS tests
+#   make test      format, lint, Rust tests, wasm check, JS tests, registry tests
+#                  (installs the registry it needs: scripts/ci-deps.sh)
 #   make examples  run `pacto validate` and `pacto explain` on every bundle in examples/
 #   make bench     run the benchmarks (bench/run.mjs)
 #   make fuzz      fuzz the parsers and the validator (cargo-fuzz, 120 s per target)
@@ -24,11 +25,11 @@ DIST          := npm/dist
 BINDGEN_FLAGS := --remove-name-section --remove-producers-section
 
 # The steps of `make test`, run in this order after a build; the first failure
-# stops the run (`make -k test` runs them all). More suites (a real OCI
-# registry, a browser) are added here as further test-* targets.
-TEST_STEPS := test-fmt test-clippy test-rust test-wasm-check test-js
+# stops the run (`make -k test` runs them all). More suites (a browser) are
+# added here as further test-* targets.
+TEST_STEPS := test-fmt test-clippy test-rust test-wasm-check test-js test-registry
 
-.PHONY: setup build test $(TEST_STEPS) examples bench fuzz clean
+.PHONY: setup ci-deps build test $(TEST_STEPS) examples bench fuzz clean
 
 setup:
 	WASM_BINDGEN="$(WASM_BINDGEN)" ./scripts/setup.sh
@@ -43,7 +44,12 @@ build: setup
 	echo '{ "type": "module" }' > $(DIST)/web/package.json
 	@ls -l $(DIST)/node/pacto_wasm_bg.wasm $(DIST)/web/pacto_wasm_bg.wasm
 
-test: build
+# System packages for the test suites (docker-registry, htpasswd, openssl),
+# installed with apt-get when missing.
+ci-deps:
+	./scripts/ci-deps.sh
+
+test: build ci-deps
 	@$(MAKE) --no-print-directory $(TEST_STEPS)
 
 test-fmt:
@@ -60,7 +66,12 @@ test-wasm-check:
 
 # Runs against the built package in npm/dist (make build).
 test-js:
-	$(NODE) --test tests/js/*.test.mjs
+	$(NODE) --test $(filter-out tests/js/registry-%,$(wildcard tests/js/*.test.mjs))
+
+# The CLI and the API against a real OCI registry (tests/registry/harness.mjs
+# starts docker-registry on 127.0.0.1 in no-auth, Basic and token modes).
+test-registry: ci-deps
+	$(NODE) --test tests/js/registry-*.test.mjs
 
 examples: build
 	NODE="$(NODE)" ./scripts/examples.sh

@@ -13,8 +13,12 @@
 //   DiffResult        { classification, changes, sbom?, warnings }; arrays are never null
 //   Change            { path, type, classification, reason, old?, new?, location? }
 //   DiffFailure       thrown by diff: { side: "old" | "new", diagnostics }
+//   RegistryOptions   { plainHttp?, credentials?, onProgress? } for push, pull, resolve, listTags
+//   RegistryError     what the registry functions, pack and unpack throw or reject
+//                     with: an Error with a stable `code` (RegistryErrorCode)
 
 export type {
+  BlobCache,
   Bundle,
   Change,
   ChangeLocation,
@@ -29,7 +33,15 @@ export type {
   JsonValue,
   ParseFailure,
   Position,
+  ProgressEvent,
+  PullOptions,
+  PullResult,
+  PushOptions,
+  PushResult,
   Range,
+  RegistryError,
+  RegistryErrorCode,
+  RegistryOptions,
   SbomChange,
   SbomDiff,
   ScaffoldFiles,
@@ -37,7 +49,20 @@ export type {
   ValidationResult,
 } from "./dist/node/pacto_wasm.js";
 
-export { diff, explain, init, schema, validate, version } from "./dist/node/pacto_wasm.js";
+export {
+  diff,
+  explain,
+  init,
+  listTags,
+  pack,
+  pull,
+  push,
+  resolve,
+  schema,
+  unpack,
+  validate,
+  version,
+} from "./dist/node/pacto_wasm.js";
 
 import type { ParseFailure } from "./dist/node/pacto_wasm.js";
 

@@ -11,8 +11,16 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = main(process.argv.slice(2), {
+const status = main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
+  // Only `pacto login` reads stdin: do not open it otherwise.
+  get stdin() {
+    return process.stdin;
+  },
   env: process.env,
+});
+// Registry commands finish later; the exit status is set when they do.
+Promise.resolve(status).then((code) => {
+  process.exitCode = code;
 });

@@ -17,8 +17,8 @@ function globalHelp(commands, globalFlags) {
   const listed = commands.filter((c) => !c.hidden);
   const width = Math.max(...listed.map((c) => c.usage.replace(/^pacto /, '').length)) + 3;
   return [
-    'pacto: describe, validate, explain and compare service contracts (pacto.yaml),',
-    'with the Pacto core compiled to WebAssembly.',
+    'pacto: describe, validate, explain, compare and publish service contracts',
+    '(pacto.yaml), with the Pacto core compiled to WebAssembly.',
     '',
     'Usage:',
     '  pacto [--output-format FORMAT] <command> [arguments]',
@@ -31,9 +31,12 @@ function globalHelp(commands, globalFlags) {
     '',
     'Exit status:',
     '  0  success; a contract with warnings only is valid; a diff with no breaking change',
-    '  1  findings: the contract is invalid or cannot be parsed; diff: breaking changes',
+    '  1  findings: the contract is invalid or cannot be parsed; diff: breaking changes;',
+    '     pack/push: invalid contract, push: a local dependency',
     '  2  usage or I/O error',
     '     diff: a side that cannot be loaded or parsed',
+    '     registry: not found, authentication failed, unreachable, digest mismatch,',
+    '     refused archive',
     '',
     "Run 'pacto <command> --help' for more about a command.",
     '',

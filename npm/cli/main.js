@@ -42,14 +42,26 @@ function loadApi() {
 /**
  * Runs the CLI.
  * @param {string[]} argv arguments after `pacto`
- * @param {{ stdout: NodeJS.WritableStream & { isTTY?: boolean }, stderr: NodeJS.WritableStream, env: Record<string, string | undefined> }} io
- * @returns {number} the exit status
+ * @param {{ stdout: NodeJS.WritableStream & { isTTY?: boolean }, stderr: NodeJS.WritableStream & { isTTY?: boolean }, stdin?: NodeJS.ReadableStream, env: Record<string, string | undefined> }} io
+ * @returns {number | Promise<number>} the exit status; a Promise for the
+ *   commands that talk to a registry (or read from stdin)
  */
 function main(argv, io) {
   const out = (text) => io.stdout.write(text);
   const help = {
     global: () => globalHelp(commands, GLOBAL_FLAGS),
     command: (command) => commandHelp(command, GLOBAL_FLAGS),
+  };
+  const fail = (error) => {
+    if (error instanceof CliError) {
+      io.stderr.write(`pacto: ${error.message}\n`);
+      if (error.hint) io.stderr.write(`${error.hint}\n`);
+      return error.exitCode;
+    }
+    // Not an expected failure: say so, and keep the stack for whoever debugs it.
+    const detail = io.env.PACTO_DEBUG ? `\n${error && error.stack}` : '';
+    io.stderr.write(`pacto: internal error: ${error && error.message ? error.message : String(error)}${detail}\n`);
+    return EXIT_ERROR;
   };
   try {
     const { command, positionals, flags } = parseArgs(argv, { globalFlags: GLOBAL_FLAGS, findCommand });
@@ -67,27 +79,25 @@ function main(argv, io) {
     }
     const format = resolveFlag(GLOBAL_FLAGS[0], flags, io.env, command.name);
     checkArgCount(command, positionals);
-    return command.run({
+    const status = command.run({
       args: positionals,
       flags,
       format,
       color: Boolean(io.stdout.isTTY) && io.env.NO_COLOR === undefined,
       out,
       err: (text) => io.stderr.write(text),
+      env: io.env,
+      stderr: io.stderr,
+      get stdin() {
+        return io.stdin; // only opened by the commands that read it
+      },
       api: loadApi,
       help,
       findCommand,
     });
+    return status && typeof status.then === 'function' ? status.then((code) => code, fail) : status;
   } catch (error) {
-    if (error instanceof CliError) {
-      io.stderr.write(`pacto: ${error.message}\n`);
-      if (error.hint) io.stderr.write(`${error.hint}\n`);
-      return error.exitCode;
-    }
-    // Not an expected failure: say so, and keep the stack for whoever debugs it.
-    const detail = io.env.PACTO_DEBUG ? `\n${error && error.stack}` : '';
-    io.stderr.write(`pacto: internal error: ${error && error.message ? error.message : String(error)}${detail}\n`);
-    return EXIT_ERROR;
+    return fail(error);
   }
 }
 

@@ -67,7 +67,13 @@ for (const [label, api] of [
         'diff',
         'explain',
         'init',
+        'listTags',
+        'pack',
+        'pull',
+        'push',
+        'resolve',
         'schema',
+        'unpack',
         'validate',
         'version',
       ]);

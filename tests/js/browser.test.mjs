@@ -26,7 +26,21 @@ test('the browser entry fetches dist/web/pacto_wasm_bg.wasm relative to itself',
 });
 
 test('the browser entry exports the same API, ready to use', () => {
-  assert.deepEqual(Object.keys(browser).sort(), ['VERSION', 'diff', 'explain', 'init', 'schema', 'validate', 'version']);
+  assert.deepEqual(Object.keys(browser).sort(), [
+    'VERSION',
+    'diff',
+    'explain',
+    'init',
+    'listTags',
+    'pack',
+    'pull',
+    'push',
+    'resolve',
+    'schema',
+    'unpack',
+    'validate',
+    'version',
+  ]);
   const pkg = JSON.parse(fs.readFileSync(path.join(NPM_DIR, 'package.json'), 'utf8'));
   assert.equal(browser.VERSION, pkg.version);
   assert.deepEqual(browser.validate(bundleFiles(VALID_CONTRACT)), { valid: true, errors: [], warnings: [] });

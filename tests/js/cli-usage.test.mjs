@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { NPM_DIR, VALID_CONTRACT, pacto, workspaceWith } from './helpers.mjs';
 
 const VERSION = JSON.parse(fs.readFileSync(path.join(NPM_DIR, 'package.json'), 'utf8')).version;
-const COMMANDS = ['init', 'validate', 'explain', 'version', 'help'];
+const COMMANDS = ['init', 'validate', 'explain', 'pack', 'push', 'pull', 'login', 'version', 'help'];
 
 describe('help and version', () => {
   test('--version and the version command print the wasm version', () => {

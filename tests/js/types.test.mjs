@@ -46,7 +46,15 @@ export const agreement: [
   Same<typeof pkg.version, typeof rawWeb.version>,
   Same<pkg.Bundle, Parameters<typeof rawNode.validate>[0]>,
   Same<pkg.ValidationResult, ReturnType<typeof rawNode.validate>>,
-] = [true, true, true, true, true, true, true, true, true, true];
+  Same<typeof pkg.push, typeof rawNode.push>,
+  Same<typeof pkg.pull, typeof rawNode.pull>,
+  Same<typeof pkg.resolve, typeof rawNode.resolve>,
+  Same<typeof pkg.listTags, typeof rawNode.listTags>,
+  Same<typeof pkg.pack, typeof rawNode.pack>,
+  Same<typeof pkg.unpack, typeof rawNode.unpack>,
+  Same<typeof pkg.pull, typeof rawWeb.pull>,
+  Same<typeof pkg.push, typeof rawWeb.push>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 `,
   );
   fs.writeFileSync(

@@ -1,81 +1,10 @@
 'use strict';
 
-const fs = require('node:fs');
-const path = require('node:path');
-const { readBundleArg } = require('../bundle-arg.js');
+const { loadBundleArg } = require('../bundle-arg.js');
 const { renderDiff } = require('../diff-report.js');
 const { escapeGithubData, escapeGithubProperty } = require('../report.js');
+const { PLAIN_HTTP_FLAG, NO_CACHE_FLAG } = require('../registry.js');
 const { CliError, EXIT_OK, EXIT_FINDINGS, EXIT_ERROR } = require('../errors.js');
-const { MAX_BUNDLE_BYTES } = require('../../node.js');
-
-const ARCHIVE = /\.(tar\.gz|tgz)$/i;
-
-// The wasm `unpack` (bundle archive -> Bundle), from the package API or, while
-// the package does not export it yet, from the raw wasm module.
-function findUnpack(api) {
-  if (typeof api.unpack === 'function') return api.unpack;
-  try {
-    const raw = require('../../dist/node/pacto_wasm.js');
-    return typeof raw.unpack === 'function' ? raw.unpack : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isRegularFile(p) {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/**
- * One side of the comparison, read into a Bundle.
- * @returns {{ arg: string, bundle: object, display: (file: string) => string, onDisk: (file: string) => string | undefined }}
- *   display: how to show a bundle file in messages; onDisk: its path relative
- *   to the working directory as the user typed the side, when it is a file on disk.
- */
-function readSide(arg, api) {
-  if (arg.startsWith('oci://')) {
-    throw new CliError(`${arg}: registry references (oci://) are not supported yet`);
-  }
-  const local = arg.startsWith('file://') ? arg.slice('file://'.length) : arg;
-  if (ARCHIVE.test(local) && isRegularFile(local)) {
-    return readArchive(arg, local, api);
-  }
-  const { contractFile, bundle } = readBundleArg(arg);
-  const root = path.dirname(contractFile);
-  const onDisk = (file) => (file === 'pacto.yaml' ? contractFile : path.join(root, ...file.split('/')));
-  return { arg, bundle, display: onDisk, onDisk };
-}
-
-function readArchive(arg, local, api) {
-  const unpack = findUnpack(api);
-  if (unpack === undefined) {
-    throw new CliError(`${arg}: reading .tar.gz bundles needs unpack() (not built)`);
-  }
-  let bytes;
-  try {
-    const size = fs.statSync(local).size;
-    if (size > MAX_BUNDLE_BYTES) {
-      throw new CliError(`${arg} is too large (the limit is ${MAX_BUNDLE_BYTES / (1024 * 1024)} MiB)`);
-    }
-    bytes = fs.readFileSync(local);
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(`cannot read ${arg}: ${error.code === 'EACCES' ? 'permission denied' : error.message}`, {
-      cause: error,
-    });
-  }
-  let bundle;
-  try {
-    bundle = unpack(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  } catch (error) {
-    throw new CliError(`${arg}: ${error && error.message ? error.message : String(error)}`, { cause: error });
-  }
-  return { arg, bundle, display: (file) => `${local}!/${file}`, onDisk: () => undefined };
-}
 
 function diagnosticLine(where, d) {
   const at = d.range ? `${where}:${d.range.start.line}:${d.range.start.column}` : where;
@@ -117,7 +46,7 @@ module.exports = {
   summary: 'Compare two contract bundles and classify the changes',
   usage: 'pacto diff <old> <new>',
   args: { min: 2, max: 2 },
-  flags: [],
+  flags: [NO_CACHE_FLAG, PLAIN_HTTP_FLAG],
   description: `Compares two versions of a contract and classifies every change as
 NON_BREAKING, POTENTIAL_BREAKING or BREAKING, with the Go tool's rules:
 service identity, scaling, runtime, dependencies, interfaces (and the OpenAPI
@@ -127,7 +56,8 @@ highest of the changes; NON_BREAKING when nothing changed. The contracts are
 parsed, not validated.
 
 <old> and <new> are each a bundle directory, its contract file
-(my-service/pacto.yaml) or a bundle archive (.tar.gz); file:// is accepted.
+(my-service/pacto.yaml), a bundle archive (.tar.gz) or a registry reference
+(oci://host/repo[:tag], as for validate); file:// is accepted.
 
 Output (stdout):
   text      "Classification: <C>", then "No changes detected." or
@@ -147,60 +77,70 @@ A referenced file (OpenAPI document, configuration schema, SBOM) that cannot
 be read or parsed is reported as a warning: its part of the diff is missing.
 
 Exit status: 0 no breaking change, 1 breaking changes (after the report),
-2 usage or I/O error, or a side that cannot be loaded or parsed (the side
-is named on stderr: "old contract: ..." or "new contract: ...").`,
+2 usage, I/O or registry error, or a side that cannot be loaded or parsed
+(the side is named on stderr: "old contract: ..." or "new contract: ...").`,
 
   run(ctx) {
-    const api = ctx.api();
-    const sides = {};
-    let failed = false;
-    for (const [name, arg] of [
-      ['old', ctx.args[0]],
-      ['new', ctx.args[1]],
-    ]) {
-      try {
-        sides[name] = readSide(arg, api);
-      } catch (error) {
+    const failures = {};
+    const load = (side, arg) => {
+      const fail = (error) => {
         if (!(error instanceof CliError)) throw error;
-        ctx.err(`pacto: ${name} contract: ${error.message}\n`);
-        failed = true;
+        failures[side] = `pacto: ${side} contract: ${error.message}\n${error.hint ? `${error.hint}\n` : ''}`;
+        return undefined;
+      };
+      try {
+        const loaded = loadBundleArg(ctx, arg);
+        return typeof loaded.then === 'function' ? loaded.catch(fail) : loaded;
+      } catch (error) {
+        return fail(error);
       }
-    }
-    if (failed) return EXIT_ERROR;
-
-    let result;
-    try {
-      result = api.diff(sides.old.bundle, sides.new.bundle);
-    } catch (error) {
-      if (error && (error.side === 'old' || error.side === 'new')) {
-        reportParseFailure(ctx, sides[error.side], error);
-        // The core stops at the old side: say whether the new one parses too.
-        if (error.side === 'old') {
-          try {
-            api.diff(sides.new.bundle, sides.new.bundle);
-          } catch (other) {
-            if (other && (other.side === 'old' || other.side === 'new')) {
-              reportParseFailure(ctx, sides.new, { ...other, side: 'new', message: other.message });
-            }
-          }
-        }
-        return EXIT_ERROR;
-      }
-      throw error;
-    }
-
-    ctx.out(
-      renderDiff(result, ctx.format, {
-        oldPath: ctx.args[0],
-        newPath: ctx.args[1],
-        color: ctx.color,
-        annotationFile: (side, file) => sides[side].onDisk(file),
-      }),
-    );
-    if (result.classification === 'BREAKING') {
-      ctx.err('pacto: breaking changes detected\n');
-      return EXIT_FINDINGS;
-    }
-    return EXIT_OK;
+    };
+    const loads = [load('old', ctx.args[0]), load('new', ctx.args[1])];
+    const compare = ([oldSide, newSide]) => {
+      if (failures.old) ctx.err(failures.old);
+      if (failures.new) ctx.err(failures.new);
+      if (failures.old || failures.new) return EXIT_ERROR;
+      return compareSides(ctx, { old: oldSide, new: newSide });
+    };
+    // Registry sides are pulled concurrently; local ones keep the command synchronous.
+    return loads.some((side) => side && typeof side.then === 'function') ? Promise.all(loads).then(compare) : compare(loads);
   },
 };
+
+function compareSides(ctx, sides) {
+  const api = ctx.api();
+  let result;
+  try {
+    result = api.diff(sides.old.bundle, sides.new.bundle);
+  } catch (error) {
+    if (error && (error.side === 'old' || error.side === 'new')) {
+      reportParseFailure(ctx, sides[error.side], error);
+      // The core stops at the old side: say whether the new one parses too.
+      if (error.side === 'old') {
+        try {
+          api.diff(sides.new.bundle, sides.new.bundle);
+        } catch (other) {
+          if (other && (other.side === 'old' || other.side === 'new')) {
+            reportParseFailure(ctx, sides.new, { ...other, side: 'new', message: other.message });
+          }
+        }
+      }
+      return EXIT_ERROR;
+    }
+    throw error;
+  }
+
+  ctx.out(
+    renderDiff(result, ctx.format, {
+      oldPath: ctx.args[0],
+      newPath: ctx.args[1],
+      color: ctx.color,
+      annotationFile: (side, file) => sides[side].onDisk(file),
+    }),
+  );
+  if (result.classification === 'BREAKING') {
+    ctx.err('pacto: breaking changes detected\n');
+    return EXIT_FINDINGS;
+  }
+  return EXIT_OK;
+}

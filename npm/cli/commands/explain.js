@@ -1,6 +1,7 @@
 'use strict';
 
-const { readBundleArg } = require('../bundle-arg.js');
+const { withBundle } = require('../bundle-arg.js');
+const { PLAIN_HTTP_FLAG, NO_CACHE_FLAG } = require('../registry.js');
 const { renderReport } = require('../report.js');
 const { EXIT_OK, EXIT_FINDINGS } = require('../errors.js');
 
@@ -13,10 +14,11 @@ module.exports = {
   summary: 'Summarise a contract',
   usage: 'pacto explain [path]',
   args: { min: 0, max: 1 },
-  flags: [],
+  flags: [NO_CACHE_FLAG, PLAIN_HTTP_FLAG],
   description: `Prints a summary of the contract: service, runtime, interfaces,
 dependencies and scaling. The contract is parsed, not validated: a contract
-that fails validation still explains. [path] is as for validate.
+that fails validation still explains. [path] is as for validate: a bundle
+directory, contract file, .tar.gz archive or registry reference.
 
 Output (stdout): text and markdown are the summary; json is
 {name, version, owner?, pactoVersion, runtime, interfaces?, dependencies?,
@@ -26,23 +28,27 @@ When pacto.yaml cannot be parsed, the parse errors are printed exactly as
 "pacto validate" prints them in the selected format (json:
 {"valid": false, "errors": [...], "warnings": []}) and the exit status is 1.
 
-Exit status: 0 explained, 1 unparseable contract, 2 usage or I/O error.`,
+Exit status: 0 explained, 1 unparseable contract, 2 usage, I/O or
+registry error.`,
 
   run(ctx) {
-    const { target, contractFile, bundle } = readBundleArg(ctx.args[0]);
-    const format = ctx.format === 'github' ? 'text' : ctx.format;
-    let output;
-    try {
-      output = ctx.api().explain(bundle, format);
-    } catch (error) {
-      if (error && Array.isArray(error.diagnostics)) {
-        const result = { valid: false, errors: error.diagnostics, warnings: [] };
-        ctx.out(renderReport(result, ctx.format, { target, contractFile, color: ctx.color }));
-        return EXIT_FINDINGS;
+    // An unparseable contract is reported exactly as validate reports it.
+    const parseErrors = (errors, { target, contractFile }) => {
+      ctx.out(renderReport({ valid: false, errors, warnings: [] }, ctx.format, { target, contractFile, color: ctx.color }));
+      return EXIT_FINDINGS;
+    };
+    const explainBundle = (loaded) => {
+      const format = ctx.format === 'github' ? 'text' : ctx.format;
+      let output;
+      try {
+        output = ctx.api().explain(loaded.bundle, format);
+      } catch (error) {
+        if (error && Array.isArray(error.diagnostics)) return parseErrors(error.diagnostics, loaded);
+        throw error;
       }
-      throw error;
-    }
-    ctx.out(withNewline(output));
-    return EXIT_OK;
+      ctx.out(withNewline(output));
+      return EXIT_OK;
+    };
+    return withBundle(ctx, ctx.args[0], explainBundle, parseErrors);
   },
 };

@@ -5,6 +5,19 @@ import {
   init,
   version,
   VERSION,
+  pack,
+  unpack,
+  pull,
+  push,
+  resolve,
+  listTags,
+  type BlobCache,
+  type ProgressEvent,
+  type PullResult,
+  type PushResult,
+  type RegistryError,
+  type RegistryErrorCode,
+  type RegistryOptions,
   type Bundle,
   type Diagnostic,
   type DiagnosticCode,
@@ -81,3 +94,28 @@ try {
 export {
   valid, code, codeText, pacto, wrongCode, severity, line, column, texts, files, versions, wrongSeverity, noLine, loaded, limits,
 };
+
+// The registry API: options, results and errors are typed.
+const cache: BlobCache = { get: (_digest: string) => undefined, put: (_digest: string, _bytes: Uint8Array) => {} };
+const registryOptions: RegistryOptions = {
+  plainHttp: true,
+  credentials: { username: "me", password: "secret" },
+  onProgress: (event: ProgressEvent) => void event.phase,
+};
+async function registry(): Promise<void> {
+  const pushed: PushResult = await push("oci://localhost:5000/acme/svc", bundle, { ...registryOptions, force: true });
+  const pulled: PullResult = await pull("oci://localhost:5000/acme/svc:1.0.0", { credentials: { token: "t" }, cache });
+  const bytes: Uint8Array | undefined = pulled.bundle["pacto.yaml"];
+  const resolved: string = await resolve("oci://localhost:5000/acme/svc", "^1.0.0");
+  const tags: string[] = await listTags("oci://localhost:5000/acme/svc");
+  const archive: Uint8Array = pack(bundle);
+  const back: Bundle = unpack(archive);
+  try {
+    await pull("oci://ghcr.io/acme/svc");
+  } catch (error) {
+    const code: RegistryErrorCode = (error as RegistryError).code;
+    void code;
+  }
+  void pushed.existed, bytes, resolved, tags, back;
+}
+void registry;
