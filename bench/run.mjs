@@ -12,11 +12,13 @@
 // in SECTIONS.
 //
 // Options:
-//   --only a,b        run only these sections (ids: validation, coldstart, size)
+//   --only a,b        run only these sections (ids: validation, coldstart, size,
+//                     openapi-diff)
 //   --quick           fewer contracts, rounds and spawns (a smoke run, not for numbers)
 //   --count N         contracts to generate (default 10000)
-//   --seed N          generator seed (default 20240501)
-//   --rounds N        timed throughput rounds per side (default 7)
+//   --seed N          generator seed, contracts and OpenAPI documents (default 20240501)
+//   --rounds N        timed throughput rounds per side (default 7; the OpenAPI diff
+//                     caps them at 5 for 20,000 paths and 3 against openapi-diff)
 //   --warmup N        untimed warm-up passes per side (default 2)
 //   --runs N          cold-start spawns per command (default 15)
 //   --example NAME    examples/NAME for the cold start (default full)
@@ -38,7 +40,7 @@ import { renderReport } from './lib/format.mjs';
 import { NPM_DIST, OUT_DIR, REPO_ROOT, rel } from './lib/paths.mjs';
 import { now, round } from './lib/stats.mjs';
 
-const SECTIONS = ['validation', 'coldstart', 'size'];
+const SECTIONS = ['validation', 'coldstart', 'size', 'openapi-diff'];
 
 const DEFAULTS = {
   count: 10000,
