@@ -377,5 +377,18 @@ fn bundle_to_js(bundle: &Bundle) -> Result<JsValue, JsValue> {
             ))
         })?;
     }
+    // Directories as "dir/" keys, so empty ones survive (the Bundle convention of the JS API).
+    for dir in bundle.dirs() {
+        Reflect::set(
+            &out,
+            &JsValue::from_str(&format!("{dir}/")),
+            &Uint8Array::new_with_length(0),
+        )
+        .map_err(|_| {
+            JsValue::from(js_sys::Error::new(
+                "internal error: could not build the bundle",
+            ))
+        })?;
+    }
     Ok(out.into())
 }
