@@ -6,7 +6,13 @@
 // that its users recognise them; the warnings blocks and the escaping in
 // markdown tables are ours.
 
-const { escapeGithubData, escapeGithubProperty } = require('./report.js');
+const {
+  escapeGithubData,
+  escapeGithubProperty,
+  escapeMarkdown,
+  markdownMessage,
+  codeSpan,
+} = require('./report.js');
 
 const ANSI = { reset: '\x1b[0m', bold: '\x1b[1m', red: '\x1b[31m', yellow: '\x1b[33m', green: '\x1b[32m' };
 
@@ -98,31 +104,6 @@ function renderText(result, { color = false } = {}) {
   return `${lines.join('\n')}\n`;
 }
 
-// Markdown text in a table cell: backslash-escape what could format or break the table.
-function escapeMarkdown(text) {
-  return String(text)
-    .replace(/[\\`*_[\]<>|&~]/g, (c) => `\\${c}`)
-    .replace(/\r?\n/g, '<br>');
-}
-
-// Prose that quotes names in backticks: those stay code spans, the rest is escaped.
-function markdownText(text) {
-  return String(text)
-    .split(/(`[^`\n]+`)/)
-    .map((part, i) => (i % 2 === 1 ? codeSpan(part.slice(1, -1)) : escapeMarkdown(part)))
-    .join('');
-}
-
-// A code span in a table cell: `|` must still be escaped (GFM removes the
-// backslash inside the span), and a backtick in the text needs a longer fence.
-function codeSpan(text) {
-  const body = String(text).replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
-  let fence = '`';
-  while (body.includes(fence)) fence += '`';
-  const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${body}${pad}${fence}`;
-}
-
 // An Old / New cell: empty when the value is absent; an empty string shows as `""`.
 function valueCell(object, key) {
   if (!has(object, key)) return '';
@@ -131,7 +112,7 @@ function valueCell(object, key) {
 }
 
 function changeRow(c) {
-  return `| ${c.classification} | ${codeSpan(c.path)} | ${c.type} | ${markdownText(c.reason)} | ${valueCell(c, 'old')} | ${valueCell(c, 'new')} |`;
+  return `| ${c.classification} | ${codeSpan(c.path)} | ${c.type} | ${markdownMessage(c.reason)} | ${valueCell(c, 'old')} | ${valueCell(c, 'new')} |`;
 }
 
 // In SBOM tables an empty string is absent (the JSON leaves it out anyway).
@@ -174,7 +155,7 @@ function renderMarkdown(result) {
     lines.push(
       `### Warnings (${result.warnings.length})`,
       '',
-      ...result.warnings.map((w) => `- ${w.side} ${codeSpan(w.file)}: ${markdownText(w.message)}`),
+      ...result.warnings.map((w) => `- ${w.side} ${codeSpan(w.file)}: ${markdownMessage(w.message)}`),
       '',
     );
   }

@@ -92,10 +92,12 @@ function markdownMessage(text) {
     .join('');
 }
 
-// A code span in a table cell: `|` must still be escaped, and a backtick needs a longer fence.
+// A code span in a table cell: `|` must still be escaped (GFM removes the
+// backslash inside the span), and a backtick in the text needs a longer fence.
 function codeSpan(text) {
   const body = String(text).replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
-  const fence = body.includes('`') ? '``' : '`';
+  let fence = '`';
+  while (body.includes(fence)) fence += '`';
   const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${body}${pad}${fence}`;
 }
@@ -168,4 +170,14 @@ function renderReport(result, format, context) {
   }
 }
 
-module.exports = { FORMATS, renderReport, normalizeResult, escapeGithubData, escapeGithubProperty, summaryLine };
+module.exports = {
+  FORMATS,
+  renderReport,
+  normalizeResult,
+  escapeGithubData,
+  escapeGithubProperty,
+  summaryLine,
+  escapeMarkdown,
+  markdownMessage,
+  codeSpan,
+};
