@@ -18,6 +18,7 @@ pub mod init;
 pub mod oci;
 pub mod reference;
 pub mod source;
+mod source_fast;
 pub mod validate;
 pub mod version;
 

@@ -89,6 +89,9 @@ enum Frame {
 
 /// Parses the first document of `text`.
 pub fn parse_document(text: &str) -> Document {
+    if let Some(doc) = crate::source_fast::parse(text) {
+        return doc;
+    }
     let mut builder = Builder::default();
     match builder.run(text) {
         Ok(root) => Document {

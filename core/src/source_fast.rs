@@ -1,0 +1,959 @@
+//! A fast path for the YAML that contracts and OpenAPI documents are written in.
+//!
+//! saphyr-parser scans character by character through a token queue; most of the time of a
+//! validation went there. This module reads the common subset of YAML in one pass over the
+//! bytes and builds exactly the tree [`crate::source::parse_document`] builds from saphyr's
+//! events: same values, same styles, same spans (character offsets, following saphyr's
+//! conventions, e.g. a quoted scalar's span runs over the blanks and comment that follow it).
+//!
+//! It answers `None` as soon as the text leaves the subset, and the caller falls back to saphyr.
+//! The subset:
+//! - block mappings and block sequences (also `- key: value` entries and sequences at the
+//!   indentation of their parent key), indented with spaces;
+//! - plain scalars on one line, single- and double-quoted scalars on one line;
+//! - flow mappings and sequences on one line inside block context (`{a: 1}`, `[a, b]`), and a
+//!   root flow collection over several lines (JSON);
+//! - comments, blank lines, a leading `---`, and a `---` or `...` ending the first document.
+//!
+//! Everything else bails out: tabs, carriage returns, NUL, byte order marks, anchors, aliases,
+//! tags, block scalars, multi-line scalars, complex keys, directives, empty values inside flow
+//! collections, implicit mappings in flow sequences, merge keys and duplicate keys (the slow
+//! path reports those), keys longer than saphyr's simple-key limit, deep nesting.
+
+use std::cell::Cell;
+use std::collections::HashSet;
+
+use crate::source::{Document, Node, NodeKind, Scalar, Span};
+
+/// Collections nested deeper than this go to saphyr (which reports its own limit at 256).
+const MAX_DEPTH: usize = 64;
+/// saphyr forgets a possible simple key 1024 characters after its start; stay clear of it.
+const MAX_KEY_BYTES: usize = 1000;
+/// From this many keys on, a mapping indexes its key hashes to find duplicates.
+const INDEX_FROM: usize = 16;
+/// Equal key hashes checked against the keys themselves before giving up (crafted collisions
+/// must not make the duplicate check quadratic).
+const MAX_COLLISIONS: usize = 64;
+
+/// The first document of `text`, when it is certainly what the saphyr-based builder would
+/// produce (and the builder would report no issue); `None` otherwise.
+pub fn parse(text: &str) -> Option<Document> {
+    let s = text.as_bytes();
+    // NUL ends saphyr's input early (it is its end-of-input marker); with none in the text, 0
+    // serves as this parser's end-of-input sentinel. One branch-free pass finds both that and
+    // whether character offsets equal byte offsets.
+    let (mut any, mut nul) = (0u64, 0u64);
+    let mut words = s.chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes(w.try_into().ok()?);
+        any |= w;
+        nul |= w.wrapping_sub(ONES) & !w;
+    }
+    for &b in words.remainder() {
+        any |= u64::from(b);
+        nul |= u64::from(b == 0) << 7;
+    }
+    if nul & HIGH != 0 {
+        return None;
+    }
+    let (entries, items) = SCRATCH.with(Cell::take);
+    let mut p = Fast {
+        text,
+        s,
+        pos: 0,
+        line: Line {
+            kind: LineKind::Eof,
+            col: 0,
+        },
+        ascii: any & HIGH == 0,
+        cur_byte: 0,
+        cur_char: 0,
+        depth: 0,
+        collisions: 0,
+        entries,
+        items,
+    };
+    let root = p.document();
+    let (mut entries, mut items) = (p.entries, p.items);
+    if entries.capacity() <= SCRATCH_KEEP && items.capacity() <= SCRATCH_KEEP {
+        entries.clear();
+        items.clear();
+        SCRATCH.with(|s| s.set((entries, items)));
+    }
+    Some(Document {
+        root: root?,
+        issues: Vec::new(),
+    })
+}
+
+/// Entries and items of unfinished collections (see [`Fast::entries`]), kept between calls so
+/// that parsing a document allocates only what the tree keeps.
+type Scratch = (Vec<(Node, Node)>, Vec<Node>);
+
+thread_local! {
+    static SCRATCH: Cell<Scratch> = const { Cell::new((Vec::new(), Vec::new())) };
+}
+
+/// Scratch capacity worth keeping for the next call.
+const SCRATCH_KEEP: usize = 1024;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LineKind {
+    /// A line with content; `pos` is at its first non-space byte.
+    Content,
+    /// `---` or `...` at column 0; `pos` is at its first byte.
+    Marker,
+    Eof,
+}
+
+#[derive(Clone, Copy)]
+struct Line {
+    kind: LineKind,
+    col: usize,
+}
+
+struct Fast<'a> {
+    text: &'a str,
+    s: &'a [u8],
+    pos: usize,
+    /// The line `pos` is on, once the previous line has been consumed.
+    line: Line,
+    ascii: bool,
+    /// A byte offset and its character offset, moved along for non-ASCII texts.
+    cur_byte: usize,
+    cur_char: usize,
+    depth: usize,
+    collisions: usize,
+    /// Entries and items of the collections being read, innermost last: each collection is
+    /// moved out into a vector of exactly its size when it ends.
+    entries: Vec<(Node, Node)>,
+    items: Vec<Node>,
+}
+
+/// Bytes that end a run of plain-scalar characters, or need a closer look (`:`, tabs, CR, a
+/// possible byte order mark, and the end-of-input sentinel).
+const fn stop_table(flow: bool) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut stops: &[u8] = b" \n:\t\r\0\xEF";
+    while let [c, rest @ ..] = stops {
+        t[*c as usize] = true;
+        stops = rest;
+    }
+    if flow {
+        let mut stops: &[u8] = b",[]{}";
+        while let [c, rest @ ..] = stops {
+            t[*c as usize] = true;
+            stops = rest;
+        }
+    }
+    t
+}
+
+static BLOCK_STOP: [bool; 256] = stop_table(false);
+/// Bytes that end a comment or need a closer look.
+static COMMENT_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[0xEF] = true;
+    t
+};
+static FLOW_STOP: [bool; 256] = stop_table(true);
+
+/// Eight bytes at a time: `ONES` in each byte, and each byte's high bit.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any of the eight bytes of `w` is a line break, a carriage return, or not ASCII: the
+/// bytes that may end a comment.
+#[inline]
+fn may_stop_comment(w: u64) -> bool {
+    let nl = w ^ (ONES * u64::from(b'\n'));
+    let cr = w ^ (ONES * u64::from(b'\r'));
+    ((nl.wrapping_sub(ONES) & !nl) | (cr.wrapping_sub(ONES) & !cr) | w) & HIGH != 0
+}
+
+/// Whether any of the eight bytes of `w` is below `!` (blanks, breaks, controls), a `:`, or
+/// not ASCII: the bytes that may end a plain scalar in block context.
+#[inline]
+fn may_stop_block_plain(w: u64) -> bool {
+    let below = w.wrapping_sub(ONES * 0x21) & !w;
+    let x = w ^ (ONES * u64::from(b':'));
+    let colon = x.wrapping_sub(ONES) & !x;
+    (below | colon | w) & HIGH != 0
+}
+
+#[inline]
+fn is_flow(c: u8) -> bool {
+    matches!(c, b',' | b'[' | b']' | b'{' | b'}')
+}
+
+/// What saphyr's `is_blank_or_breakz` says after a `:` (tabs, CR and NUL never get here
+/// without making the parser bail first).
+#[inline]
+fn is_space_or_eol(c: u8) -> bool {
+    matches!(c, b' ' | b'\n' | 0)
+}
+
+impl<'a> Fast<'a> {
+    #[inline]
+    fn at(&self, i: usize) -> u8 {
+        self.s.get(i).copied().unwrap_or(0)
+    }
+
+    #[inline]
+    fn cur(&self) -> u8 {
+        self.at(self.pos)
+    }
+
+    fn is_bom(&self, i: usize) -> bool {
+        self.s.get(i..i + 3) == Some(&[0xEF, 0xBB, 0xBF][..])
+    }
+
+    /// Character offset of byte offset `b` (a char boundary).
+    #[inline]
+    fn ci(&mut self, b: usize) -> usize {
+        if self.ascii {
+            b
+        } else {
+            self.ci_counted(b)
+        }
+    }
+
+    fn ci_counted(&mut self, b: usize) -> usize {
+        let count = |bytes: &[u8]| bytes.iter().filter(|&&x| (x & 0xC0) != 0x80).count();
+        if b >= self.cur_byte {
+            self.cur_char += count(&self.s[self.cur_byte..b]);
+        } else {
+            self.cur_char -= count(&self.s[b..self.cur_byte]);
+        }
+        self.cur_byte = b;
+        self.cur_char
+    }
+
+    #[inline]
+    fn span(&mut self, start: usize, end: usize) -> Span {
+        Span {
+            start: self.ci(start),
+            end: self.ci(end),
+        }
+    }
+
+    fn enter(&mut self) -> Option<()> {
+        self.depth += 1;
+        (self.depth <= MAX_DEPTH).then_some(())
+    }
+
+    fn scalar(value: String, quoted: bool, span: Span) -> Node {
+        Node {
+            kind: NodeKind::Scalar(Scalar {
+                value,
+                indicated_string: quoted,
+                tag: None,
+            }),
+            span,
+        }
+    }
+
+    fn null_at(&mut self, b: usize) -> Node {
+        let at = self.ci(b);
+        Self::scalar(String::new(), false, Span { start: at, end: at })
+    }
+
+    /// Skips a comment from `pos` (at `#`) to the end of its line, leaving `pos` on the break.
+    fn skip_comment(&mut self) -> Option<()> {
+        let s = self.s;
+        let mut i = self.pos;
+        loop {
+            while let Some(chunk) = s.get(i..i + 8) {
+                if may_stop_comment(u64::from_le_bytes(chunk.try_into().ok()?)) {
+                    break;
+                }
+                i += 8;
+            }
+            while i < s.len() && !COMMENT_STOP[usize::from(s[i])] {
+                i += 1;
+            }
+            match self.at(i) {
+                b'\r' => return None,
+                0xEF if self.is_bom(i) => return None,
+                0xEF => i += 1,
+                _ => break,
+            }
+        }
+        self.pos = i;
+        Some(())
+    }
+
+    /// saphyr's `skip_ws_to_eol` after a token: spaces, then a comment if blanks preceded it.
+    fn ws_to_eol(&mut self) -> Option<()> {
+        let start = self.pos;
+        while self.cur() == b' ' {
+            self.pos += 1;
+        }
+        if self.cur() == b'#' {
+            if self.pos == start {
+                return None;
+            }
+            self.skip_comment()?;
+        }
+        Some(())
+    }
+
+    /// After a line's content: blanks, maybe a comment, then the line break (consumed) or the
+    /// end of the input.
+    fn end_line(&mut self) -> Option<()> {
+        while self.cur() == b' ' {
+            self.pos += 1;
+        }
+        if self.cur() == b'#' {
+            if self.pos == 0 || self.s[self.pos - 1] != b' ' {
+                return None;
+            }
+            self.skip_comment()?;
+        }
+        match self.cur() {
+            b'\n' => {
+                self.pos += 1;
+                Some(())
+            }
+            0 => Some(()),
+            _ => None,
+        }
+    }
+
+    /// Moves to the next line with content, over blank and comment-only lines.
+    fn next_line(&mut self) -> Option<Line> {
+        let s = self.s;
+        loop {
+            let start = self.pos;
+            let mut i = start;
+            while i < s.len() && s[i] == b' ' {
+                i += 1;
+            }
+            self.pos = i;
+            let col = i - start;
+            let line = match self.at(i) {
+                0 => Line {
+                    kind: LineKind::Eof,
+                    col,
+                },
+                b'\n' => {
+                    self.pos += 1;
+                    continue;
+                }
+                b'#' => {
+                    self.skip_comment()?;
+                    if self.cur() == b'\n' {
+                        self.pos += 1;
+                    }
+                    continue;
+                }
+                b'\t' | b'\r' => return None,
+                b'-' | b'.' if col == 0 && self.is_marker(i) => Line {
+                    kind: LineKind::Marker,
+                    col,
+                },
+                _ => Line {
+                    kind: LineKind::Content,
+                    col,
+                },
+            };
+            self.line = line;
+            return Some(line);
+        }
+    }
+
+    fn is_marker(&self, i: usize) -> bool {
+        let three = self.s.get(i..i + 3);
+        (three == Some(b"---") || three == Some(b"...")) && is_space_or_eol(self.at(i + 3))
+    }
+
+    /// `-` followed by a blank or the end of the line: a block sequence entry.
+    fn is_entry(&self, i: usize) -> bool {
+        self.at(i) == b'-' && is_space_or_eol(self.at(i + 1))
+    }
+
+    fn document(&mut self) -> Option<Option<Node>> {
+        let mut line = self.next_line()?;
+        if line.kind == LineKind::Marker {
+            if self.cur() != b'-' {
+                return None;
+            }
+            self.pos += 3;
+            self.end_line()?;
+            line = self.next_line()?;
+            // An explicit document without content is a null scalar: rare, left to saphyr.
+            if line.kind != LineKind::Content {
+                return None;
+            }
+        }
+        if line.kind == LineKind::Eof {
+            return Some(None);
+        }
+        let col = line.col;
+        let root = match self.cur() {
+            b'[' | b'{' => {
+                let node = self.flow_collection(true)?;
+                self.end_line()?;
+                self.next_line()?;
+                node
+            }
+            _ if self.is_entry(self.pos) => self.block_seq(col, false)?,
+            _ => self.block_map(col, None)?,
+        };
+        match self.line.kind {
+            LineKind::Eof => {}
+            LineKind::Marker => {
+                if self.cur() == b'.' {
+                    // saphyr checks the rest of a `...` line before it ends the document.
+                    self.pos += 3;
+                    self.end_line()?;
+                }
+            }
+            LineKind::Content => return None,
+        }
+        Some(Some(root))
+    }
+
+    /// Whether `key` may join the entries from `base` on: neither a merge key nor a duplicate
+    /// (both left to the builder). Mappings beyond a few keys index their key hashes in
+    /// `index`; a hash seen before is checked for real, a bounded number of times.
+    fn new_key(&mut self, base: usize, key: &Node, index: &mut Option<HashSet<u64>>) -> bool {
+        let NodeKind::Scalar(k) = &key.kind else {
+            return false;
+        };
+        if k.value == "<<" {
+            return false;
+        }
+        let entries = &self.entries[base..];
+        let taken = |entries: &[(Node, Node)]| {
+            entries
+                .iter()
+                .any(|(e, _)| matches!(&e.kind, NodeKind::Scalar(x) if x.value == k.value))
+        };
+        if entries.len() < INDEX_FROM {
+            return !taken(entries);
+        }
+        let set = index.get_or_insert_with(|| {
+            entries
+                .iter()
+                .map(|(e, _)| match &e.kind {
+                    NodeKind::Scalar(x) => key_hash(&x.value),
+                    _ => 0,
+                })
+                .collect()
+        });
+        if set.insert(key_hash(&k.value)) {
+            return true;
+        }
+        self.collisions += 1;
+        self.collisions <= MAX_COLLISIONS && !taken(entries)
+    }
+
+    /// A block mapping in column `col` whose first key is at `pos`, or was already read
+    /// (`first`, with `pos` on its `:`).
+    fn block_map(&mut self, col: usize, first: Option<Node>) -> Option<Node> {
+        self.enter()?;
+        let base = self.entries.len();
+        let mut index = None;
+        let mut first = first;
+        let start = match &first {
+            Some(key) => key.span.start,
+            None => self.ci(self.pos),
+        };
+        loop {
+            let key = match first.take() {
+                Some(key) => key,
+                None => {
+                    let key_start = self.pos;
+                    let key = self.block_node()?;
+                    if self.cur() != b':' || self.pos - key_start > MAX_KEY_BYTES {
+                        return None;
+                    }
+                    key
+                }
+            };
+            if !self.new_key(base, &key, &mut index) {
+                return None;
+            }
+            let colon = self.pos;
+            self.pos += 1;
+            while self.cur() == b' ' {
+                self.pos += 1;
+            }
+            let value = match self.cur() {
+                0 | b'\n' | b'#' => {
+                    self.end_line()?;
+                    let line = self.next_line()?;
+                    if line.kind == LineKind::Content && line.col > col {
+                        if self.is_entry(self.pos) {
+                            self.block_seq(line.col, false)?
+                        } else {
+                            self.block_map(line.col, None)?
+                        }
+                    } else if line.kind == LineKind::Content
+                        && line.col == col
+                        && self.is_entry(self.pos)
+                    {
+                        self.block_seq(col, true)?
+                    } else {
+                        self.null_at(colon)
+                    }
+                }
+                _ => {
+                    let value = self.block_value()?;
+                    self.end_line()?;
+                    self.next_line()?;
+                    value
+                }
+            };
+            self.entries.push((key, value));
+            match self.line {
+                Line {
+                    kind: LineKind::Content,
+                    col: c,
+                } if c == col => {
+                    if self.is_entry(self.pos) {
+                        return None;
+                    }
+                }
+                Line {
+                    kind: LineKind::Content,
+                    col: c,
+                } if c > col => return None,
+                _ => break,
+            }
+        }
+        self.depth -= 1;
+        let entries: Vec<(Node, Node)> = self.entries.split_off(base);
+        let end = entries.last().map_or(start, |(_, v)| v.span.end);
+        Some(Node {
+            kind: NodeKind::Map(entries),
+            span: Span { start, end },
+        })
+    }
+
+    /// A block sequence whose first `-` is at `pos`, in column `col`. An indentless sequence
+    /// (at its parent key's column) starts where its first entry's content starts.
+    fn block_seq(&mut self, col: usize, indentless: bool) -> Option<Node> {
+        self.enter()?;
+        let base = self.items.len();
+        let mut start = None;
+        loop {
+            let dash = self.pos;
+            self.pos += 1;
+            // saphyr's BlockEntry token sits after the blanks (and comment) following the `-`.
+            self.ws_to_eol()?;
+            let entry = self.pos;
+            if start.is_none() {
+                start = Some(self.ci(if indentless { entry } else { dash }));
+            }
+            let item = match self.cur() {
+                0 | b'\n' => {
+                    self.end_line()?;
+                    let line = self.next_line()?;
+                    if line.kind == LineKind::Content && line.col > col {
+                        return None;
+                    }
+                    self.null_at(entry)
+                }
+                _ if self.is_entry(self.pos) => return None,
+                _ => {
+                    let item_col = col + (entry - dash);
+                    let node = self.block_node()?;
+                    if self.cur() == b':' {
+                        if self.pos - entry > MAX_KEY_BYTES {
+                            return None;
+                        }
+                        self.block_map(item_col, Some(node))?
+                    } else {
+                        self.end_line()?;
+                        self.next_line()?;
+                        node
+                    }
+                }
+            };
+            self.items.push(item);
+            match self.line {
+                Line {
+                    kind: LineKind::Content,
+                    col: c,
+                } if c == col => {
+                    if !self.is_entry(self.pos) {
+                        if indentless {
+                            break;
+                        }
+                        return None;
+                    }
+                }
+                Line {
+                    kind: LineKind::Content,
+                    col: c,
+                } if c > col => return None,
+                _ => break,
+            }
+        }
+        self.depth -= 1;
+        let start = start.unwrap_or(0);
+        let items: Vec<Node> = self.items.split_off(base);
+        let end = items.last().map_or(start, |n| n.span.end);
+        Some(Node {
+            kind: NodeKind::Seq(items),
+            span: Span { start, end },
+        })
+    }
+
+    /// A node on a block line (after `key: ` or `- `) that is not a key, up to the end of its
+    /// token.
+    fn block_value(&mut self) -> Option<Node> {
+        let node = self.block_node()?;
+        if self.cur() == b':' {
+            return None;
+        }
+        Some(node)
+    }
+
+    /// A scalar or one-line flow collection in block context. When a key indicator (`:`
+    /// followed by a blank or the end of the line) follows it, `pos` ends on that `:`, and
+    /// only then is `pos` on a `:`.
+    #[inline(always)]
+    fn block_node(&mut self) -> Option<Node> {
+        let node = match self.cur() {
+            b'[' | b'{' => self.flow_collection(false)?,
+            b'"' | b'\'' => self.quoted()?,
+            c if !plain_start(c, self.at(self.pos + 1), false) => return None,
+            _ => self.plain(false)?,
+        };
+        let mut i = self.pos;
+        while self.at(i) == b' ' {
+            i += 1;
+        }
+        if self.at(i) == b':' {
+            if !is_space_or_eol(self.at(i + 1)) {
+                return None;
+            }
+            self.pos = i;
+        }
+        Some(node)
+    }
+
+    /// A plain scalar on one line; `pos` ends after its last non-blank character.
+    #[inline(always)]
+    fn plain(&mut self, flow: bool) -> Option<Node> {
+        let s = self.s;
+        let start = self.pos;
+        let mut i = start;
+        let end;
+        loop {
+            // A run of non-blank characters.
+            let stop = if flow { &FLOW_STOP } else { &BLOCK_STOP };
+            loop {
+                if !flow {
+                    // Eight bytes at a time while none can stop a block plain scalar.
+                    while let Some(chunk) = s.get(i..i + 8) {
+                        let w = u64::from_le_bytes(chunk.try_into().ok()?);
+                        if may_stop_block_plain(w) {
+                            break;
+                        }
+                        i += 8;
+                    }
+                }
+                while i < s.len() && !stop[usize::from(s[i])] {
+                    i += 1;
+                }
+                match self.at(i) {
+                    b':' => {
+                        let n = self.at(i + 1);
+                        if is_space_or_eol(n) || (flow && is_flow(n)) {
+                            break;
+                        }
+                        i += 1;
+                    }
+                    b'\t' | b'\r' => return None,
+                    0xEF if self.is_bom(i) => return None,
+                    0xEF => i += 1,
+                    _ => break,
+                }
+            }
+            let run_end = i;
+            let mut j = i;
+            while self.at(j) == b' ' {
+                j += 1;
+            }
+            if j == i {
+                end = run_end;
+                break;
+            }
+            match self.at(j) {
+                0 | b'\n' | b'#' => {
+                    end = run_end;
+                    break;
+                }
+                b':' if is_space_or_eol(self.at(j + 1)) || (flow && is_flow(self.at(j + 1))) => {
+                    end = run_end;
+                    break;
+                }
+                c if flow && is_flow(c) => {
+                    end = run_end;
+                    break;
+                }
+                // saphyr rejects `-` followed by a flow indicator inside flow collections.
+                b'-' if flow && is_flow(self.at(j + 1)) => return None,
+                b'\t' | b'\r' => return None,
+                _ => i = j,
+            }
+        }
+        if end == start {
+            return None;
+        }
+        self.pos = end;
+        // Both ends are at ASCII bytes (or the end of the text): char boundaries.
+        let value = self.text.get(start..end)?.to_owned();
+        let span = self.span(start, end);
+        Some(Self::scalar(value, false, span))
+    }
+
+    /// A single- or double-quoted scalar on one line. Its span runs to the end of the blanks
+    /// and comment after the closing quote (saphyr's `skip_ws_to_eol`).
+    fn quoted(&mut self) -> Option<Node> {
+        let s = self.s;
+        let start = self.pos;
+        let double = s[start] == b'"';
+        let mut i = start + 1;
+        let mut value = String::new();
+        let mut from = i;
+        loop {
+            let c = self.at(i);
+            match c {
+                0 | b'\n' | b'\r' | b'\t' => return None,
+                0xEF if self.is_bom(i) => return None,
+                b'\'' if !double => {
+                    value.push_str(self.text.get(from..i)?);
+                    if self.at(i + 1) == b'\'' {
+                        value.push('\'');
+                        i += 2;
+                        from = i;
+                    } else {
+                        break;
+                    }
+                }
+                b'"' if double => {
+                    value.push_str(self.text.get(from..i)?);
+                    break;
+                }
+                b'\\' if double => {
+                    value.push_str(self.text.get(from..i)?);
+                    let (ch, len) = escape(&s[i + 1..])?;
+                    value.push(ch);
+                    i += 1 + len;
+                    from = i;
+                }
+                _ => i += 1,
+            }
+        }
+        self.pos = i + 1;
+        self.ws_to_eol()?;
+        let end = self.pos;
+        let span = self.span(start, end);
+        Some(Self::scalar(value, true, span))
+    }
+
+    /// Blanks between flow tokens: spaces, comments after a blank and, in a multi-line
+    /// collection, line breaks.
+    fn flow_ws(&mut self, multi: bool) -> Option<()> {
+        let mut blank = self.pos > 0 && matches!(self.s[self.pos - 1], b' ' | b'\n');
+        loop {
+            match self.cur() {
+                b' ' => {
+                    self.pos += 1;
+                    blank = true;
+                }
+                b'\n' if multi => {
+                    self.pos += 1;
+                    blank = true;
+                    // Column 0 could hold a document marker or a directive.
+                    if matches!(self.cur(), b'-' | b'.' | b'%') {
+                        return None;
+                    }
+                }
+                b'#' if blank => self.skip_comment()?,
+                b'\n' | b'#' | b'\t' | b'\r' => return None,
+                _ => return Some(()),
+            }
+        }
+    }
+
+    /// A flow sequence or mapping at `pos`; on one line unless `multi`. Its span ends after
+    /// the blanks and comment following the closing bracket.
+    fn flow_collection(&mut self, multi: bool) -> Option<Node> {
+        self.enter()?;
+        let open = self.pos;
+        let start = self.ci(open);
+        let map = self.cur() == b'{';
+        let close = if map { b'}' } else { b']' };
+        self.pos += 1;
+        self.ws_to_eol()?;
+        self.flow_ws(multi)?;
+        let base = if map {
+            self.entries.len()
+        } else {
+            self.items.len()
+        };
+        let mut index = None;
+        if self.cur() != close {
+            loop {
+                if map {
+                    let key = self.flow_key(multi)?;
+                    if !self.new_key(base, &key, &mut index) {
+                        return None;
+                    }
+                    // `pos` is on the `:`.
+                    self.pos += 1;
+                    self.flow_ws(multi)?;
+                    if matches!(self.cur(), b',' | b'}' | b']') {
+                        return None;
+                    }
+                    let value = self.flow_node(multi)?;
+                    self.entries.push((key, value));
+                } else {
+                    let item = self.flow_node(multi)?;
+                    self.items.push(item);
+                }
+                self.flow_ws(multi)?;
+                match self.cur() {
+                    b',' => {
+                        self.pos += 1;
+                        self.ws_to_eol()?;
+                        self.flow_ws(multi)?;
+                        if matches!(self.cur(), b',' | b']' | b'}') {
+                            return None;
+                        }
+                    }
+                    c if c == close => break,
+                    _ => return None,
+                }
+            }
+        }
+        self.pos += 1;
+        self.ws_to_eol()?;
+        let end = self.ci(self.pos);
+        self.depth -= 1;
+        let kind = if map {
+            NodeKind::Map(self.entries.split_off(base))
+        } else {
+            NodeKind::Seq(self.items.split_off(base))
+        };
+        Some(Node {
+            kind,
+            span: Span { start, end },
+        })
+    }
+
+    /// A flow mapping key and its `:`; `pos` ends on the `:`.
+    fn flow_key(&mut self, multi: bool) -> Option<Node> {
+        let c = self.cur();
+        if c == b'"' || c == b'\'' {
+            let key = self.quoted()?;
+            // The `:` must follow on the same line (it may touch a JSON-like key).
+            if self.cur() != b':' {
+                return None;
+            }
+            return Some(key);
+        }
+        if !plain_start(c, self.at(self.pos + 1), true) {
+            return None;
+        }
+        let key = self.plain(true)?;
+        while self.cur() == b' ' {
+            self.pos += 1;
+        }
+        let n = self.at(self.pos + 1);
+        if self.cur() != b':' || !(n == b' ' || (multi && n == b'\n')) {
+            return None;
+        }
+        Some(key)
+    }
+
+    /// A node inside a flow collection: a scalar or a nested collection.
+    fn flow_node(&mut self, multi: bool) -> Option<Node> {
+        match self.cur() {
+            b'[' | b'{' => self.flow_collection(multi),
+            b'"' | b'\'' => self.quoted(),
+            c if plain_start(c, self.at(self.pos + 1), true) => {
+                let node = self.plain(true)?;
+                if multi {
+                    // A plain scalar ending a line would continue on the next one unless an
+                    // indicator or a comment comes first.
+                    let mut i = self.pos;
+                    while matches!(self.at(i), b' ' | b'\n') {
+                        i += 1;
+                    }
+                    if i > self.pos
+                        && self.s[self.pos..i].contains(&b'\n')
+                        && !matches!(self.at(i), b',' | b']' | b'}' | b'#')
+                    {
+                        return None;
+                    }
+                }
+                Some(node)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// FNV-1a: cheap, and good enough to index mapping keys (collisions are checked).
+fn key_hash(key: &str) -> u64 {
+    key.bytes().fold(0xCBF2_9CE4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3)
+    })
+}
+
+/// Whether `c` (followed by `n`) starts a plain scalar this parser reads the way saphyr does.
+fn plain_start(c: u8, n: u8, flow: bool) -> bool {
+    match c {
+        b'-' => !(is_space_or_eol(n) || (flow && is_flow(n)) || n == b'\t' || n == b'\r'),
+        b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|'
+        | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' | b' ' | b'\t' | b'\r' | b'\n' | 0 => false,
+        _ => true,
+    }
+}
+
+/// A double-quoted escape (the text after the backslash): the character and the bytes used.
+fn escape(rest: &[u8]) -> Option<(char, usize)> {
+    let simple = match *rest.first()? {
+        b'0' => '\0',
+        b'a' => '\x07',
+        b'b' => '\x08',
+        b't' => '\t',
+        b'n' => '\n',
+        b'v' => '\x0b',
+        b'f' => '\x0c',
+        b'r' => '\r',
+        b'e' => '\x1b',
+        b' ' => ' ',
+        b'"' => '"',
+        b'/' => '/',
+        b'\\' => '\\',
+        b'N' => '\u{85}',
+        b'_' => '\u{a0}',
+        b'L' => '\u{2028}',
+        b'P' => '\u{2029}',
+        b'x' | b'u' | b'U' => {
+            let len = match rest[0] {
+                b'x' => 2,
+                b'u' => 4,
+                _ => 8,
+            };
+            let digits = rest.get(1..1 + len)?;
+            let mut code = 0u32;
+            for &d in digits {
+                code = (code << 4) | char::from(d).to_digit(16)?;
+            }
+            return Some((char::from_u32(code)?, 1 + len));
+        }
+        _ => return None,
+    };
+    Some((simple, 1))
+}
