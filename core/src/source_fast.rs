@@ -15,10 +15,12 @@
 //!   root flow collection over several lines (JSON);
 //! - comments, blank lines, a leading `---`, and a `---` or `...` ending the first document.
 //!
-//! Everything else bails out: tabs, carriage returns, NUL, byte order marks, anchors, aliases,
-//! tags, block scalars, multi-line scalars, complex keys, directives, empty values inside flow
-//! collections, implicit mappings in flow sequences, merge keys and duplicate keys (the slow
-//! path reports those), keys longer than saphyr's simple-key limit, deep nesting.
+//! Everything else bails out: tabs (outside comments), carriage returns, NUL, byte order marks,
+//! anchors, aliases, tags, block scalars, multi-line scalars, a scalar value on the line after
+//! its key, `- - x`, root scalars, `---` with nothing after it, complex keys, directives, plain
+//! scalars starting with `?` or `:`, empty values and trailing commas in flow collections,
+//! implicit mappings in flow sequences, merge keys and duplicate keys (the builder reports
+//! those), keys close to saphyr's simple-key length limit, and deep nesting.
 
 use std::cell::Cell;
 use std::collections::HashSet;
