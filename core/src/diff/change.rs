@@ -180,6 +180,50 @@ pub fn classify(rule: &str, t: ChangeType) -> Classification {
     }
 }
 
+/// One entry of [`merged_order`]: indices into the old and/or new key lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Merged {
+    Old(usize),
+    New(usize),
+    Both(usize, usize),
+}
+
+/// The deterministic order of keyed collections: the new document's order, each removed key
+/// right after the old key before it that is still there (first when none is). Keys must be
+/// unique on each side.
+pub fn merged_order(old: &[&str], new: &[&str]) -> Vec<Merged> {
+    let new_index: std::collections::HashMap<&str, usize> =
+        new.iter().enumerate().map(|(j, k)| (*k, j)).collect();
+    let old_index: std::collections::HashMap<&str, usize> =
+        old.iter().enumerate().map(|(i, k)| (*k, i)).collect();
+    // removed[0]: before every new key; removed[j + 1]: after the new key j.
+    let mut removed: Vec<Vec<usize>> = vec![Vec::new(); new.len() + 1];
+    let mut anchor = 0;
+    for (i, key) in old.iter().enumerate() {
+        match new_index.get(key) {
+            Some(&j) => anchor = j + 1,
+            None => {
+                if let Some(bucket) = removed.get_mut(anchor) {
+                    bucket.push(i);
+                }
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(old.len() + new.len());
+    let mut buckets = removed.into_iter();
+    if let Some(first) = buckets.next() {
+        out.extend(first.into_iter().map(Merged::Old));
+    }
+    for ((j, key), after) in new.iter().enumerate().zip(buckets) {
+        out.push(match old_index.get(key) {
+            Some(&i) => Merged::Both(i, j),
+            None => Merged::New(j),
+        });
+        out.extend(after.into_iter().map(Merged::Old));
+    }
+    out
+}
+
 /// The highest classification of a list; NON_BREAKING when it is empty.
 pub fn overall<'a>(changes: impl IntoIterator<Item = &'a Change>) -> Classification {
     changes

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::change::{merged_order, Merged};
 use super::{
     json_schema, load_file, openapi, Change, ChangeType, DiffWarning, FileKind, SourceFile,
 };
@@ -226,43 +227,12 @@ fn health(x: &Sides<'_>, o: Option<&Health>, nw: Option<&Health>, out: &mut Vec<
     }
 }
 
-/// Keys of both sides in the new order, each removed key placed right after the key that
-/// preceded it in the old order (or first, when nothing before it survived).
-pub(super) fn merged_order<'k>(old: &[&'k str], new: &[&'k str]) -> Vec<&'k str> {
-    let in_new: std::collections::HashSet<&str> = new.iter().copied().collect();
-    let mut after: HashMap<&str, Vec<&'k str>> = HashMap::new();
-    let mut leading = Vec::new();
-    let mut last_kept: Option<&str> = None;
-    let mut seen_removed = std::collections::HashSet::new();
-    for &k in old {
-        if in_new.contains(k) {
-            last_kept = Some(k);
-        } else if seen_removed.insert(k) {
-            match last_kept {
-                Some(p) => after.entry(p).or_default().push(k),
-                None => leading.push(k),
-            }
-        }
-    }
-    let mut out = leading;
-    let mut emitted = std::collections::HashSet::new();
-    for &k in new {
-        if !emitted.insert(k) {
-            continue;
-        }
-        out.push(k);
-        if let Some(removed) = after.remove(k) {
-            out.extend(removed);
-        }
-    }
-    out
-}
-
 fn dependencies(x: &Sides<'_>, out: &mut Vec<Change>) {
     let (old, new) = (&x.old.dependencies, &x.new.dependencies);
     let (om, oo) = index_refs(old.iter().map(|d| d.r#ref.as_str()));
     let (nm, no) = index_refs(new.iter().map(|d| d.r#ref.as_str()));
-    for r in merged_order(&oo, &no) {
+    for m in merged_order(&oo, &no) {
+        let r = merged_key(m, &oo, &no);
         let path_new = nm.get(r).map(|i| format!("dependencies[{i}]"));
         match (om.get(r), nm.get(r)) {
             (Some(_), None) => {
@@ -300,6 +270,15 @@ fn dependencies(x: &Sides<'_>, out: &mut Vec<Change>) {
     }
 }
 
+/// The key an entry of [`merged_order`] stands for.
+fn merged_key<'k>(m: Merged, old: &[&'k str], new: &[&'k str]) -> &'k str {
+    let key = match m {
+        Merged::Old(i) => old.get(i),
+        Merged::New(j) | Merged::Both(_, j) => new.get(j),
+    };
+    key.copied().unwrap_or_default()
+}
+
 /// Last index per key ("later duplicate wins") and the distinct keys in first-seen order.
 fn index_refs<'a>(keys: impl Iterator<Item = &'a str>) -> (HashMap<&'a str, usize>, Vec<&'a str>) {
     let mut map = HashMap::new();
@@ -324,7 +303,8 @@ fn interfaces(x: &Sides<'_>, warnings: &mut Vec<DiffWarning>, out: &mut Vec<Chan
     let (old, new) = (&x.old.interfaces, &x.new.interfaces);
     let (om, oo) = index_refs(old.iter().map(|i| i.name.as_str()));
     let (nm, no) = index_refs(new.iter().map(|i| i.name.as_str()));
-    for name in merged_order(&oo, &no) {
+    for m in merged_order(&oo, &no) {
+        let name = merged_key(m, &oo, &no);
         match (om.get(name), nm.get(name)) {
             (Some(_), None) => {
                 let c = Change::field("interfaces", ChangeType::Removed, s(name), None);

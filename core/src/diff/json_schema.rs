@@ -18,6 +18,7 @@ use std::fmt;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
+use super::change::{merged_order, Merged};
 use super::refs::{index_token, pointer_tokens};
 use super::{Change, ChangeType, DiffWarning, SourceFile};
 use crate::source::{Node, NodeKind, Span};
@@ -39,28 +40,6 @@ pub fn diff(
         return Vec::new();
     };
 
-    let new_set: HashMap<&str, usize> = new_props
-        .keys
-        .iter()
-        .enumerate()
-        .map(|(i, (k, _))| (k.as_str(), i))
-        .collect();
-    let old_set: HashSet<&str> = old_props.keys.iter().map(|(k, _)| k.as_str()).collect();
-    // removed[0]: before every new key; removed[i + 1]: after the new key i.
-    let mut removed: Vec<Vec<&str>> = Vec::new();
-    removed.resize_with(new_props.keys.len() + 1, Vec::new);
-    let mut anchor = 0;
-    for (key, _) in &old_props.keys {
-        match new_set.get(key.as_str()) {
-            Some(&i) => anchor = i + 1,
-            None => {
-                if let Some(bucket) = removed.get_mut(anchor) {
-                    bucket.push(key);
-                }
-            }
-        }
-    }
-
     let mut locator = Locator::new(new);
     let removed_at = locator.entry(&new_props.member);
     let removal = |key: &str| {
@@ -73,26 +52,30 @@ pub fn diff(
         )
         .at(Some(new.location(removed_at)))
     };
+    let old_keys: Vec<&str> = old_props.keys.iter().map(|(k, _)| k.as_str()).collect();
+    let new_keys: Vec<&str> = new_props.keys.iter().map(|(k, _)| k.as_str()).collect();
     let mut out = Vec::new();
-    let mut buckets = removed.into_iter();
-    if let Some(first) = buckets.next() {
-        out.extend(first.into_iter().map(removal));
-    }
-    for ((key, holder), after) in new_props.keys.iter().zip(buckets) {
-        if !old_set.contains(key.as_str()) {
-            let at = locator.key(holder, key).map_or(removed_at, |k| k.span);
-            out.push(
-                Change::new(
-                    format!("schema.properties[{key}]"),
-                    ChangeType::Added,
-                    format!("configuration property {key} added"),
-                    None,
-                    Some(Value::String(key.clone())),
-                )
-                .at(Some(new.location(at))),
-            );
+    for m in merged_order(&old_keys, &new_keys) {
+        match m {
+            Merged::Old(i) => out.extend(old_keys.get(i).map(|k| removal(k))),
+            Merged::New(j) => {
+                let Some((key, holder)) = new_props.keys.get(j) else {
+                    continue;
+                };
+                let at = locator.key(holder, key).map_or(removed_at, |k| k.span);
+                out.push(
+                    Change::new(
+                        format!("schema.properties[{key}]"),
+                        ChangeType::Added,
+                        format!("configuration property {key} added"),
+                        None,
+                        Some(Value::String(key.clone())),
+                    )
+                    .at(Some(new.location(at))),
+                );
+            }
+            Merged::Both(..) => {}
         }
-        out.extend(after.into_iter().map(removal));
     }
     out
 }

@@ -19,6 +19,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::change::{merged_order, Merged};
 use super::refs::{key_str, Interner, Resolver, View};
 use super::{Change, ChangeType, SourceFile};
 use crate::source::{Node, NodeKind, Resolved, Span};
@@ -112,10 +113,6 @@ impl<'n> Keyed<'n> {
         self.index.insert(item.key.clone(), self.items.len());
         self.items.push(item);
     }
-
-    fn get(&self, key: &str) -> Option<&Item<'n>> {
-        self.index.get(key).and_then(|&i| self.items.get(i))
-    }
 }
 
 enum Slot<'a, 'n> {
@@ -124,35 +121,17 @@ enum Slot<'a, 'n> {
     Both(&'a Item<'n>, &'a Item<'n>),
 }
 
-/// New-document order, each removed key right after the old key before it that is still there.
+/// The shared merged order ([`merged_order`]) over two keyed collections.
 fn merge_order<'a, 'n>(old: &'a Keyed<'n>, new: &'a Keyed<'n>) -> Vec<Slot<'a, 'n>> {
-    // removed[0]: before every new key; removed[i + 1]: after the new key i.
-    let mut removed: Vec<Vec<&'a Item<'n>>> = Vec::new();
-    removed.resize_with(new.items.len() + 1, Vec::new);
-    let mut anchor = 0;
-    for item in &old.items {
-        match new.index.get(&item.key) {
-            Some(&i) => anchor = i + 1,
-            None => {
-                if let Some(bucket) = removed.get_mut(anchor) {
-                    bucket.push(item);
-                }
-            }
-        }
-    }
-    let mut out = Vec::with_capacity(old.items.len() + new.items.len());
-    let mut buckets = removed.into_iter();
-    if let Some(first) = buckets.next() {
-        out.extend(first.into_iter().map(Slot::Old));
-    }
-    for (item, after) in new.items.iter().zip(buckets) {
-        match old.get(&item.key) {
-            Some(o) => out.push(Slot::Both(o, item)),
-            None => out.push(Slot::New(item)),
-        }
-        out.extend(after.into_iter().map(Slot::Old));
-    }
-    out
+    let keys = |k: &'a Keyed<'n>| k.items.iter().map(|i| i.key.as_str()).collect::<Vec<_>>();
+    merged_order(&keys(old), &keys(new))
+        .into_iter()
+        .filter_map(|m| match m {
+            Merged::Old(i) => old.items.get(i).map(Slot::Old),
+            Merged::New(j) => new.items.get(j).map(Slot::New),
+            Merged::Both(i, j) => Some(Slot::Both(old.items.get(i)?, new.items.get(j)?)),
+        })
+        .collect()
 }
 
 struct Paths<'n> {
