@@ -313,3 +313,96 @@ fn deep_chain_without_recursion() {
     let doc = pacto_core::doc::render(&source.bundle("n0"), Some(&g)).expect("doc");
     assert!(doc.contains(&format!("<summary><h3>2.{}. n{} ", DEPTH - 1, DEPTH - 1)));
 }
+
+fn with_compat(name: &str, version: &str, deps: &[(&str, &str)]) -> String {
+    let mut s = format!("pactoVersion: \"1.0\"\nservice:\n  name: {name}\n  version: {version}\n");
+    if !deps.is_empty() {
+        s.push_str("dependencies:\n");
+        for (r, c) in deps {
+            s.push_str(&format!(
+                "  - ref: \"{r}\"\n    required: true\n    compatibility: \"{c}\"\n"
+            ));
+        }
+    }
+    s
+}
+
+#[test]
+fn pinned_refs_outside_their_compatibility_are_warnings() {
+    let app = with_compat(
+        "app",
+        "1.0.0",
+        &[
+            // Pinned tag inside the range: fine.
+            ("oci://reg.io/db:1.2.0", "^1.0.0"),
+            // Pinned tag outside: the resolved version is checked.
+            ("oci://reg.io/cache:2.0.0", "^1.0.0"),
+            // Pinned digest: the resolved service.version is checked.
+            ("oci://reg.io/log@sha256:abc", "~3.1.0"),
+            // Failed to load: the tag is checked.
+            ("oci://reg.io/gone:0.9.0", ">=1.0.0"),
+            // Tag-less: tag resolution honours the range, nothing to say.
+            ("oci://reg.io/db", "^9.0.0"),
+            // Invalid range: the validator's business, not the graph's.
+            ("oci://reg.io/db:1.2.0", "not a range"),
+        ],
+    );
+    let source = MemorySource::from_contracts(&[
+        ("app", &app),
+        ("oci/reg.io/db@1.2.0", &with_compat("db", "1.2.0", &[])),
+        (
+            "oci/reg.io/cache@2.0.0",
+            &with_compat("cache", "2.0.0", &[]),
+        ),
+        (
+            "oci/reg.io/log@sha256@abc",
+            &with_compat("log", "3.2.0", &[]),
+        ),
+        ("oci/reg.io/db", &with_compat("db", "9.1.0", &[])),
+    ]);
+    let g = resolve(&source, "app");
+    let warnings: Vec<(String, String)> = g
+        .warnings()
+        .iter()
+        .map(|w| (w.reference.clone(), w.message.clone()))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            (
+                "oci://reg.io/cache:2.0.0".to_string(),
+                "oci://reg.io/cache:2.0.0 resolves to version 2.0.0, which does not satisfy compatibility \"^1.0.0\"".to_string()
+            ),
+            (
+                "oci://reg.io/log@sha256:abc".to_string(),
+                "oci://reg.io/log@sha256:abc resolves to version 3.2.0, which does not satisfy compatibility \"~3.1.0\"".to_string()
+            ),
+            (
+                "oci://reg.io/gone:0.9.0".to_string(),
+                "oci://reg.io/gone:0.9.0 is pinned to tag 0.9.0, which does not satisfy compatibility \">=1.0.0\"".to_string()
+            ),
+        ]
+    );
+    assert!(g.warnings().iter().all(|w| w.from == "app"));
+    let tree = graph::render_tree(&g);
+    assert!(
+        tree.ends_with("\nWarnings (3):\n  app: oci://reg.io/cache:2.0.0 resolves to version 2.0.0, which does not satisfy compatibility \"^1.0.0\"\n  app: oci://reg.io/log@sha256:abc resolves to version 3.2.0, which does not satisfy compatibility \"~3.1.0\"\n  app: oci://reg.io/gone:0.9.0 is pinned to tag 0.9.0, which does not satisfy compatibility \">=1.0.0\"\n"),
+        "{tree}"
+    );
+    let json = serde_json::to_value(graph::to_json(&g)).expect("json");
+    assert_eq!(json["warnings"].as_array().map(Vec::len), Some(3));
+    assert_eq!(json["warnings"][0]["from"], "app");
+    assert_eq!(json["warnings"][0]["ref"], "oci://reg.io/cache:2.0.0");
+}
+
+#[test]
+fn graphs_without_pinned_mismatches_have_no_warnings() {
+    let source = MemorySource::from_contracts(&[
+        ("app", &contract("app", &["oci://reg.io/db:1.0.0", "./db"])),
+        ("oci/reg.io/db@1.0.0", &contract("db", &[])),
+        ("db", &contract("db", &[])),
+    ]);
+    let g = resolve(&source, "app");
+    assert!(g.warnings().is_empty());
+    assert!(!graph::render_tree(&g).contains("Warnings"));
+}

@@ -15,6 +15,7 @@ mod diff;
 mod location;
 mod render;
 mod resolve;
+mod warnings;
 
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use serde::Serialize;
@@ -30,6 +31,7 @@ pub use location::{clean_path, join_path, DepRef};
 pub use render::{render_tree, to_dot, to_json, to_mermaid, EdgeJson, GraphJson, NodeJson};
 pub(crate) use resolve::contract_of;
 pub use resolve::{resolve, resolve_from, BundleSource, SourceError};
+pub use warnings::GraphWarning;
 
 /// A resolved dependency graph. Node 0 is the root; node indices follow the breadth-first order
 /// in which dependencies were claimed.
@@ -42,6 +44,7 @@ pub struct Graph {
     owner: Vec<Option<EdgeIndex>>,
     cycles: Vec<Cycle>,
     conflicts: Vec<Conflict>,
+    warnings: Vec<GraphWarning>,
 }
 
 /// One bundle of the graph: the root, a loaded dependency, or a dependency that failed to load.
@@ -222,6 +225,11 @@ impl Graph {
 
     pub fn conflicts(&self) -> &[Conflict] {
         &self.conflicts
+    }
+
+    /// Pinned registry refs outside their `compatibility`, in declaration order.
+    pub fn warnings(&self) -> &[GraphWarning] {
+        &self.warnings
     }
 
     /// The underlying petgraph, for graph algorithms. Edge iteration order there is petgraph's;

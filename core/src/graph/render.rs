@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{Conflict, Cycle, Dependency, EdgeKind, Graph, GraphNode};
+use super::{Conflict, Cycle, Dependency, EdgeKind, Graph, GraphNode, GraphWarning};
 use crate::reference::{short_display, split_scheme, DependencyRef};
 
 const BRANCH: &str = "├─ ";
@@ -79,6 +79,13 @@ pub fn render_tree(graph: &Graph) -> String {
             let _ = writeln!(out, "  {}: [{}]", c.name, c.versions.join(" "));
         }
     }
+    // Not in the Go tool, which ignores the constraint of a pinned ref without a word.
+    if !graph.warnings().is_empty() {
+        let _ = writeln!(out, "\nWarnings ({}):", graph.warnings().len());
+        for w in graph.warnings() {
+            let _ = writeln!(out, "  {}: {}", w.from, w.message);
+        }
+    }
     out
 }
 
@@ -93,6 +100,7 @@ pub struct GraphJson {
     pub root: NodeJson,
     pub cycles: Vec<Cycle>,
     pub conflicts: Vec<Conflict>,
+    pub warnings: Vec<GraphWarning>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -195,6 +203,7 @@ pub fn to_json(graph: &Graph) -> GraphJson {
         root: result,
         cycles: graph.cycles().to_vec(),
         conflicts: graph.conflicts().to_vec(),
+        warnings: graph.warnings().to_vec(),
     }
 }
 

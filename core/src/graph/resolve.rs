@@ -291,9 +291,11 @@ impl Resolution {
             owner,
             cycles: Vec::new(),
             conflicts: Vec::new(),
+            warnings: Vec::new(),
         };
         graph.conflicts = conflicts(&graph);
         graph.cycles = cycles::find(&graph);
+        graph.warnings = super::warnings::find(&graph);
         graph
     }
 }
