@@ -6,6 +6,7 @@
 
 pub mod change;
 mod contract;
+mod graphs;
 mod json_schema;
 mod openapi;
 mod refs;
@@ -19,6 +20,7 @@ use crate::source::{self, LineIndex, Node, Span};
 use crate::validate;
 
 pub use change::{classify, overall, rule_key, Change, ChangeType, Classification, Location};
+pub use graphs::{diff_with_graphs, SiblingOverride};
 pub use sbom::{SbomChange, SbomDiff};
 
 /// A referenced file that could not be read or parsed, so its part of the diff is missing.
@@ -31,14 +33,22 @@ pub struct DiffWarning {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DiffResult {
-    /// The highest classification of `changes`; NON_BREAKING when nothing changed.
+    /// The highest classification of `changes` and of every dependency diff; NON_BREAKING when
+    /// nothing changed.
     pub classification: Classification,
     pub changes: Vec<Change>,
     /// Informational: never changes the classification.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sbom: Option<SbomDiff>,
     pub warnings: Vec<DiffWarning>,
+    /// diff.md §8: the dependencies present on both sides whose contract or SBOM changed (empty
+    /// when the graphs were not resolved).
+    pub dependency_diffs: Vec<crate::graph::DependencyDiff>,
+    /// diff.md §8: the two dependency graphs compared; absent when they were not resolved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub graph_diff: Option<crate::graph::GraphDiff>,
 }
 
 /// Why a diff could not be computed: one side's contract does not parse.
@@ -214,7 +224,8 @@ fn parse_side<'a>(
     Ok((parsed, text))
 }
 
-/// Compares two bundles. Contracts are parsed, not validated (as the Go tool does).
+/// Compares two bundles, without their dependencies ([`diff_with_graphs`] adds them).
+/// Contracts are parsed, not validated (as the Go tool does).
 pub fn diff(old: &Bundle, new: &Bundle) -> Result<DiffResult, DiffError> {
     let (old_parsed, _) = parse_side(old, "old")?;
     let (new_parsed, new_text) = parse_side(new, "new")?;
@@ -243,5 +254,7 @@ pub fn diff(old: &Bundle, new: &Bundle) -> Result<DiffResult, DiffError> {
         changes,
         sbom,
         warnings,
+        dependency_diffs: Vec::new(),
+        graph_diff: None,
     })
 }
