@@ -14,12 +14,17 @@
 //   Change            { path, type, classification, reason, old?, new?, location? }
 //   DiffFailure       thrown by diff: { side: "old" | "new", diagnostics }
 //   RegistryOptions   { plainHttp?, credentials?, onProgress? } for push, pull, resolve, listTags
+//   GraphResult       what graph() resolves to: { root, cycles, conflicts, warnings }
+//                     (GraphJson: GraphNode / GraphEdge tree) plus tree, dot, mermaid
+//   BundleSource      where graph() and doc() get dependency bundles:
+//                     { root?, local?, oci?, registry? }
 //   RegistryError     what the registry functions, pack and unpack throw or reject
 //                     with: an Error with a stable `code` (RegistryErrorCode)
 
 export type {
   BlobCache,
   Bundle,
+  BundleSource,
   Change,
   ChangeLocation,
   ChangeType,
@@ -30,6 +35,12 @@ export type {
   DiffResult,
   DiffWarning,
   ExplainFormat,
+  GraphConflict,
+  GraphEdge,
+  GraphJson,
+  GraphNode,
+  GraphResult,
+  GraphWarning,
   JsonValue,
   ParseFailure,
   Position,
@@ -51,7 +62,9 @@ export type {
 
 export {
   diff,
+  doc,
   explain,
+  graph,
   init,
   listTags,
   pack,

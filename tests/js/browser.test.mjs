@@ -29,7 +29,9 @@ test('the browser entry exports the same API, ready to use', () => {
   assert.deepEqual(Object.keys(browser).sort(), [
     'VERSION',
     'diff',
+    'doc',
     'explain',
+    'graph',
     'init',
     'listTags',
     'pack',

@@ -64,19 +64,19 @@ export function unpack(archive: Uint8Array): Bundle;
 "#;
 
 /// Options read from JS.
-struct Options {
-    plain_http: bool,
-    credentials: Credentials,
-    on_progress: Option<Function>,
-    force: bool,
-    cache: Option<JsCache>,
+pub(crate) struct Options {
+    pub(crate) plain_http: bool,
+    pub(crate) credentials: Credentials,
+    pub(crate) on_progress: Option<Function>,
+    pub(crate) force: bool,
+    pub(crate) cache: Option<JsCache>,
 }
 
-fn get(target: &JsValue, key: &str) -> JsValue {
+pub(crate) fn get(target: &JsValue, key: &str) -> JsValue {
     Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn type_error(message: &str) -> JsValue {
+pub(crate) fn type_error(message: &str) -> JsValue {
     js_sys::TypeError::new(message).into()
 }
 
@@ -90,7 +90,7 @@ fn optional_bool(options: &JsValue, key: &str) -> Result<bool, JsValue> {
         .ok_or_else(|| type_error(&format!("options.{key} must be a boolean")))
 }
 
-fn read_options(options: &JsValue) -> Result<Options, JsValue> {
+pub(crate) fn read_options(options: &JsValue) -> Result<Options, JsValue> {
     let mut out = Options {
         plain_http: false,
         credentials: Credentials::Anonymous,
@@ -164,7 +164,7 @@ fn read_credentials(value: &JsValue) -> Result<Credentials, JsValue> {
 
 /// A JS `BlobCache`. A cache that throws or answers something odd is treated as empty: the
 /// cache is an optimisation and never decides an outcome.
-struct JsCache {
+pub(crate) struct JsCache {
     this: JsValue,
     get: Function,
     put: Function,
@@ -189,10 +189,10 @@ impl BlobCache for JsCache {
 }
 
 /// Calls `onProgress`; its exceptions are ignored (a broken progress line must not fail a pull).
-struct Progress(Option<Function>);
+pub(crate) struct Progress(pub(crate) Option<Function>);
 
 impl Progress {
-    fn report(&self, event: &ProgressEvent) {
+    pub(crate) fn report(&self, event: &ProgressEvent) {
         if let Some(callback) = &self.0 {
             if let Ok(value) = to_js(event) {
                 let _ = callback.call1(&JsValue::NULL, &value);

@@ -11,7 +11,16 @@ import {
   push,
   resolve,
   listTags,
+  graph,
+  doc,
   type BlobCache,
+  type BundleSource,
+  type GraphEdge,
+  type GraphJson,
+  type GraphNode,
+  type GraphResult,
+  type GraphWarning,
+  type GraphConflict,
   type ProgressEvent,
   type PullResult,
   type PushResult,
@@ -119,3 +128,33 @@ async function registry(): Promise<void> {
   void pushed.existed, bytes, resolved, tags, back;
 }
 void registry;
+
+// graph and doc: a typed source, a typed result tree.
+const memory = new Map<string, Bundle>();
+const source: BundleSource = {
+  root: "services/app",
+  local: (path: string) => memory.get(path) ?? Promise.reject(new Error(`${path}: not found`)),
+  oci: async (ref: string, constraint: string) => ({ "pacto.yaml": `# ${ref} ${constraint}\n` }),
+  registry: { plainHttp: true, cache },
+};
+async function graphs(): Promise<void> {
+  const result: GraphResult = await graph(bundle, source);
+  const json: GraphJson = result;
+  const root: GraphNode = json.root;
+  const edge: GraphEdge | undefined = root.dependencies[0];
+  const child: GraphNode | undefined = edge?.node;
+  const error: string | undefined = edge?.error;
+  const shared: boolean | undefined = edge?.shared;
+  const cycles: string[][] = result.cycles;
+  const conflict: GraphConflict | undefined = result.conflicts[0];
+  const warning: GraphWarning | undefined = result.warnings[0];
+  const texts: string[] = [result.tree, result.dot, result.mermaid];
+  const markdown: string = await doc(bundle);
+  const again: GraphResult = await graph(bundle);
+  // @ts-expect-error a local loader takes a path
+  const wrong: BundleSource = { local: (path: number) => ({}) };
+  // @ts-expect-error the root ref is a string
+  await graph(bundle, { root: 1 });
+  void child, error, shared, cycles, conflict, warning, texts, markdown, again, wrong;
+}
+void graphs;

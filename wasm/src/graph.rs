@@ -1,0 +1,101 @@
+//! `graph` and `doc`: the dependency graph of a bundle, resolved through a JS `BundleSource`,
+//! and the Markdown document that shows it.
+
+use js_sys::{Object, Reflect};
+use pacto_core::graph::{self, Graph};
+use pacto_core::Bundle;
+use wasm_bindgen::prelude::*;
+
+use crate::source::JsSource;
+use crate::{bundle_from_js, parse_failure, to_js};
+
+#[wasm_bindgen(typescript_custom_section)]
+const GRAPH_TS: &'static str = r#"
+/** A bundle of the graph: the root, or the bundle an edge leads to. */
+export interface GraphNode {
+  name: string;
+  version: string;
+  /** The ref that claimed the node, as written; absent on the root. */
+  ref?: string;
+  /** The claiming ref is not oci://. */
+  local: boolean;
+  /** In declaration order; empty for a shared node (its dependencies are under the edge that owns it). */
+  dependencies: GraphEdge[];
+}
+/** One entry of a contract's `dependencies`. */
+export interface GraphEdge {
+  /** As written in pacto.yaml. */
+  ref: string;
+  required: boolean;
+  /** As written; "" when absent. */
+  compatibility: string;
+  /** Absent exactly when `error` is present. */
+  node?: GraphNode;
+  /** Why the dependency could not be loaded or parsed, or "cycle detected: <ref>". */
+  error?: string;
+  /** The bundle is owned by an earlier edge in breadth-first order: shown without its dependencies. */
+  shared: boolean;
+  /** The ref is not oci://. */
+  local: boolean;
+}
+/** One service name resolved at two or more versions. */
+export interface GraphConflict { name: string; /** `name@version`, sorted as plain strings. */ versions: string[] }
+/** A dependency declaration worth a look (a pinned registry ref outside its compatibility); never fatal. */
+export interface GraphWarning { /** The declaring service. */ from: string; ref: string; message: string }
+/** The graph as JSON (`pacto graph --output-format json`). Arrays are always present. */
+export interface GraphJson {
+  root: GraphNode;
+  /** Each cycle: the root's service name, then the refs followed, the last one closing the cycle. */
+  cycles: string[][];
+  conflicts: GraphConflict[];
+  warnings: GraphWarning[];
+}
+export interface GraphResult extends GraphJson {
+  /** The text tree (`pacto graph`), with its Cycles, Conflicts and Warnings blocks. */
+  tree: string;
+  /** Graphviz DOT. */
+  dot: string;
+  /** A Mermaid flowchart (without the ``` fence). */
+  mermaid: string;
+}
+/** Resolves the dependency graph of `bundle` (parsed, not validated). A dependency that cannot be loaded is an edge with an `error`, never a rejection; rejects with a `ParseFailure` when the root's pacto.yaml cannot be parsed, a TypeError for a malformed source. */
+export function graph(bundle: Bundle, source?: BundleSource): Promise<GraphResult>;
+/** The Markdown documentation of `bundle`, with its resolved dependencies (resolved as `graph` does). Rejects with a `ParseFailure` when pacto.yaml cannot be parsed. */
+export function doc(bundle: Bundle, source?: BundleSource): Promise<string>;
+"#;
+
+async fn resolved(bundle: &JsValue, source: &JsValue) -> Result<(Bundle, Graph), JsValue> {
+    let root = bundle_from_js(bundle).map_err(JsValue::from)?;
+    let (source, location) = JsSource::from_js(source)?;
+    let graph = graph::resolve_from(&root, location, &source)
+        .await
+        .map_err(|d| parse_failure(&d))?;
+    Ok((root, graph))
+}
+
+#[wasm_bindgen(skip_typescript)]
+pub async fn graph(bundle: JsValue, source: JsValue) -> Result<JsValue, JsValue> {
+    let (_, graph) = resolved(&bundle, &source).await?;
+    let result = to_js(&graph::to_json(&graph)).map_err(JsValue::from)?;
+    let object: &Object = result.unchecked_ref();
+    for (key, text) in [
+        ("tree", graph::render_tree(&graph)),
+        ("dot", graph::to_dot(&graph)),
+        ("mermaid", graph::to_mermaid(&graph)),
+    ] {
+        Reflect::set(object, &JsValue::from_str(key), &JsValue::from_str(&text)).map_err(|_| {
+            JsValue::from(js_sys::Error::new(
+                "internal error: could not build the result",
+            ))
+        })?;
+    }
+    Ok(result)
+}
+
+#[wasm_bindgen(skip_typescript)]
+pub async fn doc(bundle: JsValue, source: JsValue) -> Result<JsValue, JsValue> {
+    let (root, graph) = resolved(&bundle, &source).await?;
+    pacto_core::doc::render(&root, Some(&graph))
+        .map(|markdown| JsValue::from_str(&markdown))
+        .map_err(|d| parse_failure(&d))
+}
