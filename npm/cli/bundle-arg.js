@@ -117,6 +117,8 @@ function classify(arg) {
  * @property {(file: string) => string} display how to show a bundle file in messages
  * @property {(file: string) => string | undefined} onDisk the file on disk, if any
  * @property {string} [reference] registry: the resolved reference
+ * @property {string} [dir] local: the bundle directory; archive: the archive's
+ *   directory (where the bundle's relative local dependencies are looked up)
  */
 
 /**
@@ -157,12 +159,13 @@ function loadBundleArg(ctx, arg) {
       contractFile: `${where.local}!/pacto.yaml`,
       display: (file) => `${where.local}!/${file}`,
       onDisk: () => undefined,
+      dir: path.dirname(where.local),
     };
   }
   const { contractFile, bundle } = readBundleArg(target);
   const root = path.dirname(contractFile);
   const onDisk = (file) => (file === 'pacto.yaml' ? contractFile : path.join(root, ...file.split('/')));
-  return { target, kind: 'local', bundle, contractFile, display: onDisk, onDisk };
+  return { target, kind: 'local', bundle, contractFile, display: onDisk, onDisk, dir: root };
 }
 
 /**

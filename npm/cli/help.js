@@ -17,7 +17,7 @@ function globalHelp(commands, globalFlags) {
   const listed = commands.filter((c) => !c.hidden);
   const width = Math.max(...listed.map((c) => c.usage.replace(/^pacto /, '').length)) + 3;
   return [
-    'pacto: describe, validate, explain, compare and publish service contracts',
+    'pacto: describe, validate, explain, compare, document and publish service contracts',
     '(pacto.yaml), with the Pacto core compiled to WebAssembly.',
     '',
     'Usage:',
@@ -30,11 +30,13 @@ function globalHelp(commands, globalFlags) {
     ...flagLines(globalFlags),
     '',
     'Exit status:',
-    '  0  success; a contract with warnings only is valid; a diff with no breaking change',
+    '  0  success; a contract with warnings only is valid; a diff with no breaking change;',
+    '     graph: the root loaded (dependency errors, cycles and conflicts are output)',
     '  1  findings: the contract is invalid or cannot be parsed; diff: breaking changes;',
     '     pack/push: invalid contract, push: a local dependency',
     '  2  usage or I/O error',
-    '     diff: a side that cannot be loaded or parsed',
+    '     diff: a side that cannot be loaded or parsed; graph, doc: a root that',
+    '     cannot be loaded or parsed',
     '     registry: not found, authentication failed, unreachable, digest mismatch,',
     '     refused archive',
     '',
@@ -43,7 +45,13 @@ function globalHelp(commands, globalFlags) {
   ].join('\n');
 }
 
-function commandHelp(command, globalFlags) {
+function commandHelp(command, allGlobalFlags) {
+  // A command with its own output formats (graph: dot) lists them.
+  const globalFlags = allGlobalFlags.map((spec) =>
+    spec.name === 'output-format' && command.formats
+      ? { ...spec, description: spec.description.replace(spec.choices.join(', '), command.formats.join(', ')) }
+      : spec,
+  );
   const lines = [command.summary, '', 'Usage:', `  ${command.usage}`, '', command.description, ''];
   if (command.flags && command.flags.length > 0) {
     lines.push('Flags:', ...flagLines(command.flags), '');

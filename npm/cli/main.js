@@ -77,7 +77,8 @@ function main(argv, io) {
       out(help.global());
       return EXIT_OK;
     }
-    const format = resolveFlag(GLOBAL_FLAGS[0], flags, io.env, command.name);
+    const formatSpec = command.formats ? { ...GLOBAL_FLAGS[0], choices: command.formats } : GLOBAL_FLAGS[0];
+    const format = resolveFlag(formatSpec, flags, io.env, command.name);
     checkArgCount(command, positionals);
     const status = command.run({
       args: positionals,
