@@ -10,9 +10,12 @@
 //   Diagnostic        { code, severity, path, message, range? }
 //   Range / Position  1-based line and column; columns in UTF-16 code units
 //   ValidationResult  { valid, errors, warnings }; arrays are never null
-//   DiffResult        { classification, changes, sbom?, warnings }; arrays are never null
+//   DiffResult        { classification, changes, sbom?, warnings, dependencyDiffs,
+//                     graphDiff? }; arrays are never null
 //   Change            { path, type, classification, reason, old?, new?, location? }
-//   DiffFailure       thrown by diff: { side: "old" | "new", diagnostics }
+//   DiffFailure       thrown by diff (rejected by diffWithDependencies):
+//                     { side: "old" | "new", diagnostics }
+//   DiffSources       { old?: BundleSource, new?: BundleSource } for diffWithDependencies
 //   RegistryOptions   { plainHttp?, credentials?, onProgress? } for push, pull, resolve, listTags
 //   GraphResult       what graph() resolves to: { root, cycles, conflicts, warnings }
 //                     (GraphJson: GraphNode / GraphEdge tree) plus tree, dot, mermaid
@@ -32,13 +35,19 @@ export type {
   Diagnostic,
   DiagnosticCode,
   DiffFailure,
+  DependencyDiff,
   DiffResult,
+  DiffSources,
   DiffWarning,
   ExplainFormat,
+  GraphChangeType,
   GraphConflict,
+  GraphDiff,
+  GraphDiffNode,
   GraphEdge,
   GraphJson,
   GraphNode,
+  GraphNodeChange,
   GraphResult,
   GraphWarning,
   JsonValue,
@@ -62,6 +71,7 @@ export type {
 
 export {
   diff,
+  diffWithDependencies,
   doc,
   explain,
   graph,

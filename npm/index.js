@@ -24,6 +24,7 @@ exports.validate = wasm.validate;
 exports.explain = wasm.explain;
 exports.init = wasm.init;
 exports.diff = wasm.diff;
+exports.diffWithDependencies = wasm.diffWithDependencies;
 exports.graph = wasm.graph;
 exports.doc = wasm.doc;
 exports.schema = wasm.schema;

@@ -2,4 +2,4 @@
 // `import` and `require` still loads a single wasm instance.
 import api from './index.js';
 
-export const { validate, explain, init, diff, graph, doc, schema, pack, unpack, push, pull, resolve, listTags, version, VERSION } = api;
+export const { validate, explain, init, diff, diffWithDependencies, graph, doc, schema, pack, unpack, push, pull, resolve, listTags, version, VERSION } = api;

@@ -36,6 +36,7 @@ fn run(source: &MemorySource, old_root: &str, new_root: &str) -> DiffResult {
         &source.bundle(new_root),
         local(new_root),
         source,
+        true,
     ))
     .expect("diffs")
 }
@@ -180,6 +181,32 @@ fn the_new_side_prefers_sibling_directories_for_registry_dependencies() {
 }
 
 #[test]
+fn siblings_off_uses_the_registry_only() {
+    let app = contract("app", "1.0.0", 8080, &["oci://reg.io/org/db:1.0.0"]);
+    let source = MemorySource::from_contracts(&[
+        ("old/app", &app),
+        ("new/app", &app),
+        (
+            "oci/reg.io/org/db@1.0.0",
+            &contract("db", "1.0.0", 5432, &[]),
+        ),
+        ("new/db", &contract("db", "1.0.0", 6432, &[])),
+    ]);
+    let result = block_on(diff_with_graphs(
+        &source.bundle("old/app"),
+        local("old/app"),
+        &source,
+        &source.bundle("new/app"),
+        local("new/app"),
+        &source,
+        false,
+    ))
+    .expect("diffs");
+    assert!(result.dependency_diffs.is_empty());
+    assert!(!source.loads.borrow().iter().any(|l| l == "new/db"));
+}
+
+#[test]
 fn no_sibling_falls_back_to_the_registry() {
     let app = contract("app", "1.0.0", 8080, &["oci://reg.io/org/db:1.0.0"]);
     let source = MemorySource::from_contracts(&[
@@ -219,6 +246,7 @@ fn a_registry_new_root_gets_no_sibling_override() {
         &source.bundle("oci/reg.io/org/app@1.0.0"),
         new_at,
         &source,
+        true,
     ))
     .expect("diffs");
     assert!(result.dependency_diffs.is_empty());
@@ -238,6 +266,7 @@ fn an_unparseable_root_names_its_side() {
         &source.bundle("new/app"),
         local("new/app"),
         &source,
+        true,
     ))
     .expect_err("new side does not parse");
     assert_eq!(err.side, "new");

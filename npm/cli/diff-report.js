@@ -50,8 +50,38 @@ function sbomChanges(result) {
   return result.sbom && Array.isArray(result.sbom.changes) ? result.sbom.changes : [];
 }
 
+function dependencyDiffs(result) {
+  return Array.isArray(result.dependencyDiffs) ? result.dependencyDiffs : [];
+}
+
+function graphChanged(result) {
+  const g = result.graphDiff;
+  return Boolean(g && Array.isArray(g.changes) && g.changes.length > 0);
+}
+
+/** diff.md §9.2: nothing in the root, no dependency entry, no graph change, no SBOM change. */
 function isEmpty(result) {
-  return result.changes.length === 0 && sbomChanges(result).length === 0;
+  return (
+    result.changes.length === 0 &&
+    sbomChanges(result).length === 0 &&
+    dependencyDiffs(result).length === 0 &&
+    !graphChanged(result)
+  );
+}
+
+/** The changed part of the dependency tree (diff.md §9.4), without its final newline. */
+function graphTreeLines(result) {
+  const tree = result.graphDiff && typeof result.graphDiff.tree === 'string' ? result.graphDiff.tree : '';
+  return tree.replace(/\n$/, '').split('\n');
+}
+
+/** Every warning: the root's, then each dependency's, named. */
+function allWarnings(result) {
+  const out = result.warnings.map((w) => ({ ...w, dependency: undefined }));
+  for (const d of dependencyDiffs(result)) {
+    for (const w of Array.isArray(d.warnings) ? d.warnings : []) out.push({ ...w, dependency: d.name });
+  }
+  return out;
 }
 
 /**
@@ -62,6 +92,17 @@ function toJson(result, { oldPath, newPath }) {
   const doc = { classification: result.classification, changes: result.changes };
   if (result.sbom !== undefined && result.sbom !== null) doc.sbom = result.sbom;
   doc.warnings = result.warnings;
+  if (Array.isArray(result.dependencyDiffs)) {
+    doc.dependencyDiffs = result.dependencyDiffs.map((d) => {
+      const { dependencyDiffs: _nested, ...entry } = d;
+      return entry;
+    });
+  }
+  if (result.graphDiff) {
+    // The tree text is for the text and markdown reports; the JSON has the tree itself.
+    const { tree: _text, ...graphDiff } = result.graphDiff;
+    doc.graphDiff = graphDiff;
+  }
   doc.oldPath = oldPath;
   doc.newPath = newPath;
   return doc;
@@ -77,29 +118,39 @@ function sbomTextLine(c) {
   return `  ~ ${c.package} ${c.field}: ${c.oldValue ?? ''} -> ${c.newValue ?? ''}`;
 }
 
-function warningLines(result) {
-  return result.warnings.map((w) => `  ${w.side} ${w.file}: ${w.message}`);
+function warningLines(warnings) {
+  return warnings.map((w) => `  ${w.dependency ? `${w.dependency}: ` : ''}${w.side} ${w.file}: ${w.message}`);
 }
 
 function renderText(result, { color = false } = {}) {
   const lines = [`Classification: ${paint(color, CLASS_STYLE[result.classification], result.classification)}`];
+  const changeLine = (c) => {
+    const tag = paint(color, CLASS_STYLE[c.classification], `[${c.classification}]`);
+    return `  ${tag} ${c.path} (${c.type}): ${c.reason}${valueSuffix(c)}`;
+  };
   if (isEmpty(result)) {
     lines.push('No changes detected.');
   } else {
     if (result.changes.length > 0) {
-      lines.push(`Changes (${result.changes.length}):`);
-      for (const c of result.changes) {
-        const tag = paint(color, CLASS_STYLE[c.classification], `[${c.classification}]`);
-        lines.push(`  ${tag} ${c.path} (${c.type}): ${c.reason}${valueSuffix(c)}`);
-      }
+      lines.push(`Changes (${result.changes.length}):`, ...result.changes.map(changeLine));
+    }
+    for (const d of dependencyDiffs(result)) {
+      const tag = paint(color, CLASS_STYLE[d.classification], `[${d.classification}]`);
+      lines.push('', `Dependency ${d.name} ${tag} (${d.changes.length}):`, ...d.changes.map(changeLine));
+      const sbom = sbomChanges(d);
+      if (sbom.length > 0) lines.push('', `SBOM changes (${sbom.length}):`, ...sbom.map(sbomTextLine));
+    }
+    if (graphChanged(result)) {
+      lines.push('', 'Dependency graph changes:', ...graphTreeLines(result));
     }
     const sbom = sbomChanges(result);
     if (sbom.length > 0) {
       lines.push('', `SBOM changes (${sbom.length}):`, ...sbom.map(sbomTextLine));
     }
   }
-  if (result.warnings.length > 0) {
-    lines.push('', `Warnings (${result.warnings.length}):`, ...warningLines(result));
+  const warnings = allWarnings(result);
+  if (warnings.length > 0) {
+    lines.push('', `Warnings (${warnings.length}):`, ...warningLines(warnings));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -124,38 +175,43 @@ function sbomRow(c) {
   return `| ${codeSpan(c.package)} | ${c.type} | ${escapeMarkdown(c.field)} | ${sbomCell(c.oldValue)} | ${sbomCell(c.newValue)} |`;
 }
 
+const CHANGE_TABLE = ['| Classification | Path | Type | Reason | Old | New |', '|---|---|---|---|---|---|'];
+const SBOM_TABLE = ['| Package | Type | Field | Old | New |', '|---|---|---|---|---|'];
+
 function renderMarkdown(result) {
   const lines = ['## Contract Diff', '', `**Classification:** \`${result.classification}\``, ''];
   if (isEmpty(result)) {
     lines.push('No changes detected.', '');
   } else {
     if (result.changes.length > 0) {
-      lines.push(
-        `### Changes (${result.changes.length})`,
-        '',
-        '| Classification | Path | Type | Reason | Old | New |',
-        '|---|---|---|---|---|---|',
-        ...result.changes.map(changeRow),
-        '',
-      );
+      lines.push(`### Changes (${result.changes.length})`, '', ...CHANGE_TABLE, ...result.changes.map(changeRow), '');
+    }
+    for (const d of dependencyDiffs(result)) {
+      lines.push(`### Dependency: ${escapeMarkdown(d.name)} (\`${d.classification}\`)`, '');
+      if (d.changes.length > 0) lines.push(...CHANGE_TABLE, ...d.changes.map(changeRow), '');
+      const sbom = sbomChanges(d);
+      if (sbom.length > 0) {
+        lines.push(`#### SBOM Changes: ${escapeMarkdown(d.name)}`, '', ...SBOM_TABLE, ...sbom.map(sbomRow), '');
+      }
+    }
+    if (graphChanged(result)) {
+      // A blank line after the fence too (the Go tool has none; some renderers then join the next heading).
+      lines.push('### Dependency Graph Changes', '', '```', ...graphTreeLines(result), '```', '');
     }
     const sbom = sbomChanges(result);
     if (sbom.length > 0) {
-      lines.push(
-        '### SBOM Changes',
-        '',
-        '| Package | Type | Field | Old | New |',
-        '|---|---|---|---|---|',
-        ...sbom.map(sbomRow),
-        '',
-      );
+      lines.push('### SBOM Changes', '', ...SBOM_TABLE, ...sbom.map(sbomRow), '');
     }
   }
-  if (result.warnings.length > 0) {
+  const warnings = allWarnings(result);
+  if (warnings.length > 0) {
     lines.push(
-      `### Warnings (${result.warnings.length})`,
+      `### Warnings (${warnings.length})`,
       '',
-      ...result.warnings.map((w) => `- ${w.side} ${codeSpan(w.file)}: ${markdownMessage(w.message)}`),
+      ...warnings.map(
+        (w) =>
+          `- ${w.dependency ? `${escapeMarkdown(w.dependency)}: ` : ''}${w.side} ${codeSpan(w.file)}: ${markdownMessage(w.message)}`,
+      ),
       '',
     );
   }
@@ -192,11 +248,21 @@ function renderGithub(result, { annotationFile }) {
     props.push(`title=${escapeGithubProperty(`${c.classification} ${c.path}`)}`);
     lines.push(`::${command} ${props.join(',')}::${escapeGithubData(`${c.reason}${valueSuffix(c)}`)}`);
   }
-  for (const w of result.warnings) {
+  // A dependency's files are not in the compared bundles: its annotations carry no file.
+  for (const d of dependencyDiffs(result)) {
+    for (const c of d.changes) {
+      const command = ANNOTATED[c.classification];
+      if (!command) continue;
+      const title = `${c.classification} dependency ${d.name}: ${c.path}`;
+      lines.push(`::${command} title=${escapeGithubProperty(title)}::${escapeGithubData(`${c.reason}${valueSuffix(c)}`)}`);
+    }
+  }
+  for (const w of allWarnings(result)) {
     const props = [];
-    const file = annotationFile(w.side, w.file);
+    const file = w.dependency ? undefined : annotationFile(w.side, w.file);
     if (file !== undefined) props.push(`file=${escapeGithubProperty(file)}`);
-    props.push(`title=${escapeGithubProperty(`pacto diff: ${w.side} ${w.file}`)}`);
+    const where = w.dependency ? `dependency ${w.dependency}: ${w.side} ${w.file}` : `${w.side} ${w.file}`;
+    props.push(`title=${escapeGithubProperty(`pacto diff: ${where}`)}`);
     lines.push(`::warning ${props.join(',')}::${escapeGithubData(w.message)}`);
   }
   lines.push(`Classification: ${result.classification}`);

@@ -52,7 +52,8 @@ function assertChangeShape(c) {
 
 function assertDiffShape(result) {
   const keys = Object.keys(result);
-  for (const key of keys) assert.ok(['classification', 'changes', 'sbom', 'warnings'].includes(key), key);
+  for (const key of keys) assert.ok(['classification', 'changes', 'sbom', 'warnings', 'dependencyDiffs', 'graphDiff'].includes(key), key);
+  assert.ok(Array.isArray(result.dependencyDiffs), 'dependencyDiffs is an array');
   assert.ok(CLASSIFICATIONS.includes(result.classification));
   assert.ok(Array.isArray(result.changes), 'changes is an array');
   assert.ok(Array.isArray(result.warnings), 'warnings is an array');
@@ -90,7 +91,7 @@ for (const [label, api] of [
 
     test('identical bundles: NON_BREAKING, empty arrays, no sbom', () => {
       const result = api.diff(bundleFiles(VALID_CONTRACT), bundleFiles(VALID_CONTRACT));
-      assert.deepEqual(result, { classification: 'NON_BREAKING', changes: [], warnings: [] });
+      assert.deepEqual(result, { classification: 'NON_BREAKING', changes: [], warnings: [], dependencyDiffs: [] });
     });
 
     test('contract-level changes: shapes, values with their JSON types, locations in the new pacto.yaml', () => {

@@ -68,7 +68,9 @@ describe('diff: no changes', () => {
     assert.equal(run.status, 0);
     assert.equal(
       run.stdout,
-      '{\n  "classification": "NON_BREAKING",\n  "changes": [],\n  "warnings": [],\n  "oldPath": "base",\n  "newPath": "./same/"\n}\n',
+      '{\n  "classification": "NON_BREAKING",\n  "changes": [],\n  "warnings": [],\n  "dependencyDiffs": [],\n' +
+        '  "graphDiff": {\n    "root": {\n      "name": "orders",\n      "version": "1.2.0",\n      "children": []\n    },\n    "changes": []\n  },\n' +
+        '  "oldPath": "base",\n  "newPath": "./same/"\n}\n',
     );
   });
 
@@ -115,7 +117,7 @@ describe('diff: NON_BREAKING changes', () => {
     assert.equal(run.status, 0);
     const doc = JSON.parse(run.stdout);
     assert.equal(run.stdout, `${JSON.stringify(doc, null, 2)}\n`);
-    assert.deepEqual(Object.keys(doc), ['classification', 'changes', 'warnings', 'oldPath', 'newPath']);
+    assert.deepEqual(Object.keys(doc), ['classification', 'changes', 'warnings', 'dependencyDiffs', 'graphDiff', 'oldPath', 'newPath']);
     const { loadBundle } = require('../../npm/node.js');
     const api = require('../../npm');
     const direct = api.diff(loadBundle(path.join(cwd, 'base')), loadBundle(path.join(cwd, 'nb')));
@@ -341,10 +343,10 @@ configuration:`,
 
 describe('diff: colour', () => {
   const { main } = require('../../npm/cli/main.js');
-  function runMain(args, { isTTY, env }) {
+  async function runMain(args, { isTTY, env }) {
     let stdout = '';
     let stderr = '';
-    const status = main(args, {
+    const status = await main(args, {
       stdout: { isTTY, write: (t) => (stdout += t) },
       stderr: { write: (t) => (stderr += t) },
       env,
@@ -354,8 +356,8 @@ describe('diff: colour', () => {
   const base = path.join(cwd, 'base');
   const br = path.join(cwd, 'br');
 
-  test('class tags are coloured on a terminal', () => {
-    const run = runMain(['diff', base, br], { isTTY: true, env: {} });
+  test('class tags are coloured on a terminal', async () => {
+    const run = await runMain(['diff', base, br], { isTTY: true, env: {} });
     assert.equal(run.status, 1);
     assert.ok(run.stdout.includes('\x1b[31m\x1b[1m[BREAKING]\x1b[0m'), JSON.stringify(run.stdout));
     assert.ok(run.stdout.includes('\x1b[32m[NON_BREAKING]\x1b[0m'), JSON.stringify(run.stdout));
@@ -363,11 +365,11 @@ describe('diff: colour', () => {
     assert.equal(run.stdout.replace(/\x1b\[\d+m/g, ''), diff(['base', 'br']).stdout);
   });
 
-  test('NO_COLOR, a pipe, or another format: no escapes', () => {
-    assert.ok(!runMain(['diff', base, br], { isTTY: true, env: { NO_COLOR: '' } }).stdout.includes('\x1b['));
-    assert.ok(!runMain(['diff', base, br], { isTTY: false, env: {} }).stdout.includes('\x1b['));
+  test('NO_COLOR, a pipe, or another format: no escapes', async () => {
+    assert.ok(!(await runMain(['diff', base, br], { isTTY: true, env: { NO_COLOR: '' } })).stdout.includes('\x1b['));
+    assert.ok(!(await runMain(['diff', base, br], { isTTY: false, env: {} })).stdout.includes('\x1b['));
     for (const format of ['json', 'markdown', 'github']) {
-      assert.ok(!runMain(['diff', base, br, '--output-format', format], { isTTY: true, env: {} }).stdout.includes('\x1b['), format);
+      assert.ok(!(await runMain(['diff', base, br, '--output-format', format], { isTTY: true, env: {} })).stdout.includes('\x1b['), format);
     }
     assert.ok(!diff(['base', 'br'], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } }).stdout.includes('\x1b['));
   });
@@ -674,7 +676,7 @@ describe('diff: SBOM changes (informational)', () => {
   test('json: sbom between changes and warnings', () => {
     const run = pacto(['diff', 'old', 'new', '--output-format', 'json'], { cwd: ws });
     const doc = JSON.parse(run.stdout);
-    assert.deepEqual(Object.keys(doc), ['classification', 'changes', 'sbom', 'warnings', 'oldPath', 'newPath']);
+    assert.deepEqual(Object.keys(doc), ['classification', 'changes', 'sbom', 'warnings', 'dependencyDiffs', 'graphDiff', 'oldPath', 'newPath']);
     assert.equal(doc.sbom.oldFormat, 'spdx');
     assert.deepEqual(doc.sbom.changes.at(-1), { package: 'fresh', type: 'added', field: 'package', newValue: '2.0.0' });
   });
@@ -731,7 +733,7 @@ describe('diff: .tar.gz bundles', () => {
   tar('br');
   // The CLI side of archives, whatever the wasm build: the package's unpack is
   // replaced in-process by one that reads the directory the archive was made from.
-  test('archives go through unpack(bytes); their changes have no file on disk', () => {
+  test('archives go through unpack(bytes); their changes have no file on disk', async () => {
     const api = require('../../npm');
     const { loadBundle } = require('../../npm/node.js');
     const { main } = require('../../npm/cli/main.js');
@@ -748,7 +750,7 @@ describe('diff: .tar.gz bundles', () => {
       let stdout = '';
       let stderr = '';
       const io = { stdout: { write: (t) => (stdout += t) }, stderr: { write: (t) => (stderr += t) }, env: {} };
-      const status = main(['diff', path.join(ws, 'base.tar.gz'), path.join(ws, 'br.tar.gz'), '--output-format', 'github'], io);
+      const status = await main(['diff', path.join(ws, 'base.tar.gz'), path.join(ws, 'br.tar.gz'), '--output-format', 'github'], io);
       assert.equal(status, 1, stderr);
       assert.deepEqual(seen, ['base', 'br']);
       assert.equal(stdout, '::error title=BREAKING interfaces.port::interfaces.port modified [8080 -> 9090]\nClassification: BREAKING\n');
@@ -758,7 +760,7 @@ describe('diff: .tar.gz bundles', () => {
       };
       stdout = '';
       stderr = '';
-      assert.equal(main(['diff', path.join(ws, 'base'), path.join(ws, 'br.tar.gz')], io), 2);
+      assert.equal(await main(['diff', path.join(ws, 'base'), path.join(ws, 'br.tar.gz')], io), 2);
       assert.equal(stdout, '');
       assert.equal(stderr, `pacto: new contract: ${path.join(ws, 'br.tar.gz')}: gzip: invalid header\n`);
     } finally {

@@ -6,6 +6,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+mod diff;
 mod fetch;
 mod graph;
 mod registry;
@@ -63,12 +64,16 @@ export interface SbomDiff { oldFormat?: string; newFormat?: string; changes: Sbo
 /** A referenced file that could not be read or parsed, so its part of the diff is missing. */
 export interface DiffWarning { side: "old" | "new"; file: string; message: string }
 export interface DiffResult {
-  /** The highest classification of `changes`; NON_BREAKING when nothing changed. */
+  /** The highest classification of `changes` and of every dependency diff; NON_BREAKING when nothing changed. */
   classification: Classification;
   changes: Change[];
   /** Informational: never changes the classification. */
   sbom?: SbomDiff;
   warnings: DiffWarning[];
+  /** The dependencies present on both sides whose contract or SBOM changed (`diffWithDependencies`; empty from `diff`). */
+  dependencyDiffs: DependencyDiff[];
+  /** The two dependency graphs compared (`diffWithDependencies` only). */
+  graphDiff?: GraphDiff;
 }
 /** Thrown by `diff` when one side's pacto.yaml cannot be parsed. */
 export interface DiffFailure extends Error { side: "old" | "new"; diagnostics: Diagnostic[] }
@@ -154,25 +159,6 @@ pub fn explain(bundle: &JsBundle, format: &JsExplainFormat) -> Result<String, Js
         .parse()
         .map_err(|e: String| JsValue::from(JsError::new(&e)))?;
     pacto_core::explain(&bundle, format).map_err(|d| parse_failure(&d))
-}
-
-/// Compares two bundles and classifies every change (the Go tool's rules). Throws a
-/// `DiffFailure` when either side's pacto.yaml cannot be parsed.
-#[wasm_bindgen]
-pub fn diff(old_bundle: &JsBundle, new_bundle: &JsBundle) -> Result<JsDiffResult, JsValue> {
-    let old = bundle_from_js(old_bundle).map_err(JsValue::from)?;
-    let new = bundle_from_js(new_bundle).map_err(JsValue::from)?;
-    match pacto_core::diff::diff(&old, &new) {
-        Ok(result) => Ok(to_js(&result).map_err(JsValue::from)?.unchecked_into()),
-        Err(e) => {
-            let err = js_sys::Error::new(&e.to_string());
-            let _ = Reflect::set(&err, &JsValue::from_str("side"), &JsValue::from_str(e.side));
-            if let Ok(list) = to_js(&e.diagnostics) {
-                let _ = Reflect::set(&err, &JsValue::from_str("diagnostics"), &list);
-            }
-            Err(err.into())
-        }
-    }
 }
 
 /// The files of a new bundle named `name`. Throws on an empty name.

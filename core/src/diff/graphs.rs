@@ -10,10 +10,11 @@ use crate::bundle::Bundle;
 use crate::graph::{self, join_path, BundleSource, DepRef, Graph, SourceError};
 
 /// Compares two bundles and their dependency graphs. `old_at` / `new_at` say where each root was
-/// loaded from (local refs are relative to it); each side resolves through its own source. When
-/// the new root is a local directory, its registry dependencies are first looked for in sibling
-/// directories ([`SiblingOverride`]), so a change spanning several services of one checkout is
-/// compared before anything is published.
+/// loaded from (local refs are relative to it); each side resolves through its own source. With
+/// `siblings` and a new root in a local directory, the new side's registry dependencies are first
+/// looked for in sibling directories ([`SiblingOverride`]), so a change spanning several services
+/// of one checkout is compared before anything is published. (The host passes `false` when the
+/// new root is an archive: its location is then the archive's directory, not a bundle's.)
 ///
 /// Dependencies that fail to load never fail the diff: they are error edges, which the graph diff
 /// ignores. Only a root that does not parse is an error.
@@ -24,6 +25,7 @@ pub async fn diff_with_graphs<A, B>(
     new: &Bundle,
     new_at: DepRef,
     new_source: &B,
+    siblings: bool,
 ) -> Result<DiffResult, DiffError>
 where
     A: BundleSource + ?Sized,
@@ -31,8 +33,8 @@ where
 {
     let mut result = diff(old, new)?;
     let new_override = match &new_at {
-        DepRef::Local { path } => Some(SiblingOverride::new(new_source, path)),
-        DepRef::Oci { .. } => None,
+        DepRef::Local { path } if siblings => Some(SiblingOverride::new(new_source, path)),
+        _ => None,
     };
     let old_graph = graph::resolve_from(old, old_at, old_source);
     let (old_graph, new_graph) = match &new_override {

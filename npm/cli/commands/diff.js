@@ -1,6 +1,7 @@
 'use strict';
 
 const { loadBundleArg } = require('../bundle-arg.js');
+const { bundleSource } = require('../source.js');
 const { renderDiff } = require('../diff-report.js');
 const { escapeGithubData, escapeGithubProperty } = require('../report.js');
 const { PLAIN_HTTP_FLAG, NO_CACHE_FLAG } = require('../registry.js');
@@ -59,15 +60,30 @@ parsed, not validated.
 (my-service/pacto.yaml), a bundle archive (.tar.gz) or a registry reference
 (oci://host/repo[:tag], as for validate); file:// is accepted.
 
+Both dependency graphs are resolved too (local directories, oci:// refs
+through the registry, like pacto graph): the dependencies present on both
+sides are diffed with the same rules, and their classifications count in
+the overall one, so a breaking change inside a dependency exits 1. When
+<new> is a directory, an oci:// dependency of the new side is first looked
+for in a sibling directory named after the repository (oci://reg/org/db:1.0
+-> ../db next to <new>), so a change across services of one checkout is
+checked before anything is published. A dependency that cannot be loaded is
+left out of the comparison (pacto graph shows why).
+
 Output (stdout):
   text      "Classification: <C>", then "No changes detected." or
             "Changes (<n>):" with one line per change,
             "  [<CLASS>] <path> (<type>): <reason> [old -> new]",
+            "Dependency <name> [<CLASS>] (<n>):" with its changes,
+            "Dependency graph changes:" with the changed part of the tree,
             then "SBOM changes (<n>):" and "Warnings (<n>):" when there are any
   json      {"classification", "changes": [Change], "sbom"?, "warnings": [...],
-            "oldPath", "newPath"}; Change = {path, type, classification,
-            reason, old?, new?, location?: {file, range}}
-  markdown  "## Contract Diff" with tables of the changes and SBOM changes,
+            "dependencyDiffs": [{name, classification, changes, sbom?,
+            warnings}], "graphDiff": {root, changes}, "oldPath", "newPath"};
+            Change = {path, type, classification, reason, old?, new?,
+            location?: {file, range}}
+  markdown  "## Contract Diff" with tables of the changes, of each
+            dependency's changes, the graph changes and the SBOM changes,
             for a pull-request comment
   github    one ::error (BREAKING) or ::warning (POTENTIAL_BREAKING) workflow
             command per change, at its place in the new bundle, then the
@@ -102,16 +118,21 @@ Exit status: 0 no breaking change, 1 breaking changes (after the report),
       if (failures.old || failures.new) return EXIT_ERROR;
       return compareSides(ctx, { old: oldSide, new: newSide });
     };
-    // Registry sides are pulled concurrently; local ones keep the command synchronous.
-    return loads.some((side) => side && typeof side.then === 'function') ? Promise.all(loads).then(compare) : compare(loads);
+    // Registry sides are pulled concurrently.
+    return Promise.all(loads).then(compare);
   },
 };
 
-function compareSides(ctx, sides) {
+async function compareSides(ctx, sides) {
   const api = ctx.api();
   let result;
   try {
-    result = api.diff(sides.old.bundle, sides.new.bundle);
+    result = await api.diffWithDependencies(sides.old.bundle, sides.new.bundle, {
+      old: bundleSource(ctx, sides.old),
+      new: bundleSource(ctx, sides.new),
+      // Sibling directories only make sense next to a bundle directory.
+      siblings: sides.new.kind === 'local',
+    });
   } catch (error) {
     if (error && (error.side === 'old' || error.side === 'new')) {
       reportParseFailure(ctx, sides[error.side], error);
