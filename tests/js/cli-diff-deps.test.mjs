@@ -17,7 +17,7 @@ const { loadBundle } = require('../../npm/node.js');
 
 /** A contract with one grpc interface on `port` and the given dependency refs. */
 export function contract(name, version, port, deps = []) {
-  let s = `pactoVersion: "1.0"\nservice:\n  name: ${name}\n  version: ${version}\ninterfaces:\n  - name: api\n    type: grpc\n    port: ${port}\n`;
+  let s = `pactoVersion: "1.0"\nservice:\n  name: ${name}\n  version: ${version}\ninterfaces:\n  - name: api\n    type: http\n    port: ${port}\n`;
   if (deps.length > 0) {
     s += 'dependencies:\n';
     for (const d of deps) s += `  - ref: "${d}"\n    required: true\n    compatibility: "^1.0.0"\n`;
