@@ -776,30 +776,34 @@ impl Node {
     }
 }
 
-/// Converts character offsets to 1-based lines and UTF-16 columns.
+/// Converts character offsets to 1-based lines and UTF-16 columns. The line starts are found
+/// on the first look-up: most parsed files (a large OpenAPI document without changes) never
+/// need one.
 pub struct LineIndex<'a> {
     text: &'a str,
     /// (char offset, byte offset) of each line start.
-    lines: Vec<(usize, usize)>,
+    lines: std::cell::OnceCell<Vec<(usize, usize)>>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let mut lines = vec![(0, 0)];
-        for (ci, (bi, c)) in text.char_indices().enumerate() {
-            if c == '\n' {
-                lines.push((ci + 1, bi + 1));
-            }
+        LineIndex {
+            text,
+            lines: std::cell::OnceCell::new(),
         }
-        LineIndex { text, lines }
+    }
+
+    fn lines(&self) -> &[(usize, usize)] {
+        self.lines.get_or_init(|| line_starts(self.text))
     }
 
     pub fn position(&self, char_offset: usize) -> Position {
-        let line = match self.lines.binary_search_by(|&(c, _)| c.cmp(&char_offset)) {
+        let lines = self.lines();
+        let line = match lines.binary_search_by(|&(c, _)| c.cmp(&char_offset)) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let (line_char, line_byte) = self.lines.get(line).copied().unwrap_or((0, 0));
+        let (line_char, line_byte) = lines.get(line).copied().unwrap_or((0, 0));
         let column: usize = self
             .text
             .get(line_byte..)
@@ -820,6 +824,33 @@ impl<'a> LineIndex<'a> {
             end: self.position(span.end.max(span.start)),
         }
     }
+}
+
+/// (char offset, byte offset) of the start of every line of `text`.
+fn line_starts(text: &str) -> Vec<(usize, usize)> {
+    let mut lines = vec![(0, 0)];
+    let bytes = text.as_bytes();
+    if text.is_ascii() {
+        lines.extend(
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|&(_, &b)| b == b'\n')
+                .map(|(i, _)| (i + 1, i + 1)),
+        );
+        return lines;
+    }
+    // Characters are the bytes that are not UTF-8 continuation bytes.
+    let mut chars = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b & 0xC0 != 0x80 {
+            chars += 1;
+        }
+        if b == b'\n' {
+            lines.push((chars, i + 1));
+        }
+    }
+    lines
 }
 
 #[cfg(test)]

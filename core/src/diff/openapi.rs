@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::change::{merged_order, Merged};
-use super::refs::{key_str, Interner, Resolver, View};
+use super::refs::{identical_without_refs, key_str, Interner, Resolver, View};
 use super::{Change, ChangeType, SourceFile};
 use crate::source::{Node, NodeKind, Resolved, Span};
 
@@ -303,6 +303,9 @@ impl<'d, 'f> Differ<'d, 'f> {
     }
 
     fn equal(&mut self, old: &'d Node, new: &'d Node) -> bool {
+        if identical_without_refs(old, new) {
+            return true;
+        }
         let a = self.old.canonical(old, &mut self.interner);
         let b = self.new.canonical(new, &mut self.interner);
         a == b

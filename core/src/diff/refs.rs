@@ -252,6 +252,35 @@ fn leaf(node: &Node) -> Canon {
     }
 }
 
+/// Whether two subtrees are written identically (same kinds, scalar texts, styles and tags,
+/// same keys in the same order) and hold no `$ref` key at all. Such subtrees have the same
+/// canonical value whichever documents they belong to, so this answers most comparisons
+/// without building canonical values; `false` only means "compare canonically".
+pub fn identical_without_refs(a: &Node, b: &Node) -> bool {
+    identical(a, b, 0)
+}
+
+fn identical(a: &Node, b: &Node, depth: usize) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    match (&a.kind, &b.kind) {
+        (NodeKind::Scalar(x), NodeKind::Scalar(y)) => x == y,
+        (NodeKind::Seq(x), NodeKind::Seq(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| identical(p, q, depth + 1))
+        }
+        (NodeKind::Map(x), NodeKind::Map(y)) => {
+            x.len() == y.len()
+                && x.iter().zip(y).all(|((ka, va), (kb, vb))| {
+                    matches!((&ka.kind, &kb.kind), (NodeKind::Scalar(p), NodeKind::Scalar(q))
+                        if p == q && p.value != "$ref")
+                        && identical(va, vb, depth + 1)
+                })
+        }
+        _ => false,
+    }
+}
+
 /// Result of canonicalising a node: its id and whether it was cut short by a bound (depth or
 /// budget), which makes it depend on where it was reached from.
 type Canonical = (CanonId, bool);
