@@ -491,3 +491,66 @@ describe('pacto graph: formats, layouts and exit codes', () => {
     assert.match(help.stdout, /text, json, markdown, github, dot/);
   });
 });
+
+describe('the JSON of deep graphs', () => {
+  const { stringifyPretty } = require('../../npm/cli/commands/graph.js');
+
+  test('stringifyPretty writes what JSON.stringify(v, null, 2) writes', () => {
+    const samples = [
+      { a: 1, b: [1, { c: 'x"\n\u0001é' }, []], d: {}, e: null, f: true, g: undefined, h: -0.5 },
+      [],
+      {},
+      'text',
+      { root: { name: 'app', dependencies: [{ ref: '../a', node: { dependencies: [] }, shared: false }] }, cycles: [['a', 'b']] },
+    ];
+    const original = JSON.stringify;
+    for (const value of samples) {
+      const want = original(value, null, 2);
+      // The fallback path: as if the native stringify had run out of stack.
+      JSON.stringify = (v, r, i) => {
+        if (i === 2) throw new RangeError('Maximum call stack size exceeded');
+        return original(v, r, i);
+      };
+      let got;
+      try {
+        got = stringifyPretty(value);
+      } finally {
+        JSON.stringify = original;
+      }
+      assert.equal(got, want);
+    }
+  });
+
+  test('stringifyPretty goes deeper than the native JSON.stringify', () => {
+    const depth = 3000;
+    const deep = {};
+    let cur = deep;
+    for (let i = 0; i < depth; i += 1) {
+      cur.a = [{}];
+      cur = cur.a[0];
+    }
+    assert.throws(() => JSON.stringify(deep, null, 2), RangeError, 'the native stringify overflows at this depth');
+    const text = stringifyPretty(deep);
+    let back = JSON.parse(text);
+    let n = 0;
+    while (back.a) {
+      back = back.a[0];
+      n += 1;
+    }
+    assert.equal(n, depth);
+  });
+
+  test('graph() of a long chain: the result object is built without recursion', async () => {
+    const n = 3000;
+    const dirs = new Map(Array.from({ length: n }, (_, i) => [`s${i}`, contract(`s${i}`, '1.0.0', i + 1 < n ? [`../s${i + 1}`] : [])]));
+    const result = await api.graph({ 'pacto.yaml': dirs.get('s0') }, { root: 's0', local: (p) => ({ 'pacto.yaml': dirs.get(p) }) });
+    let node = result.root;
+    let depth = 0;
+    while (node.dependencies.length > 0) {
+      node = node.dependencies[0].node;
+      depth += 1;
+    }
+    assert.equal(depth, n - 1);
+    assert.equal(node.name, `s${n - 1}`);
+  });
+});

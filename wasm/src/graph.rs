@@ -7,7 +7,9 @@ use pacto_core::Bundle;
 use wasm_bindgen::prelude::*;
 
 use crate::source::JsSource;
-use crate::{bundle_from_js, parse_failure, to_js};
+
+mod json;
+use crate::{bundle_from_js, parse_failure};
 
 #[wasm_bindgen(typescript_custom_section)]
 const GRAPH_TS: &'static str = r#"
@@ -76,7 +78,13 @@ async fn resolved(bundle: &JsValue, source: &JsValue) -> Result<(Bundle, Graph),
 #[wasm_bindgen(skip_typescript)]
 pub async fn graph(bundle: JsValue, source: JsValue) -> Result<JsValue, JsValue> {
     let (_, graph) = resolved(&bundle, &source).await?;
-    let result = to_js(&graph::to_json(&graph)).map_err(JsValue::from)?;
+    // Built from text: see json.rs for why not value by value.
+    let text = json::to_text(&graph::to_json(&graph), false);
+    let result = js_sys::JSON::parse(&text).map_err(|_| {
+        JsValue::from(js_sys::Error::new(
+            "internal error: could not read the graph JSON",
+        ))
+    })?;
     let object: &Object = result.unchecked_ref();
     for (key, text) in [
         ("tree", graph::render_tree(&graph)),

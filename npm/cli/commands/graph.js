@@ -10,6 +10,53 @@ function graphJson(result) {
   return { root: result.root, cycles: result.cycles, conflicts: result.conflicts, warnings: result.warnings };
 }
 
+/**
+ * JSON.stringify(value, null, 2) for plain JSON data of any depth: V8's
+ * JSON.stringify recurses and throws a RangeError on a chain of about 2,000
+ * dependencies, so a deep graph is written with an explicit stack instead.
+ */
+function stringifyPretty(value) {
+  try {
+    return JSON.stringify(value, null, 2);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+  }
+  const parts = [];
+  const pad = (depth) => '\n' + '  '.repeat(depth);
+  // Frames: [entries, next index, depth, isArray].
+  const open = (v, depth, stack) => {
+    if (v === null || typeof v !== 'object') {
+      parts.push(JSON.stringify(v));
+      return;
+    }
+    const isArray = Array.isArray(v);
+    const entries = isArray ? v.map((x) => [undefined, x]) : Object.entries(v).filter(([, x]) => x !== undefined);
+    if (entries.length === 0) {
+      parts.push(isArray ? '[]' : '{}');
+      return;
+    }
+    parts.push(isArray ? '[' : '{');
+    stack.push([entries, 0, depth + 1, isArray]);
+  };
+  const stack = [];
+  open(value, 0, stack);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1];
+    const [entries, next, depth, isArray] = frame;
+    if (next === entries.length) {
+      stack.pop();
+      parts.push(pad(depth - 1), isArray ? ']' : '}');
+      continue;
+    }
+    frame[1] = next + 1;
+    const [key, child] = entries[next];
+    parts.push(next > 0 ? ',' : '', pad(depth));
+    if (!isArray) parts.push(`${JSON.stringify(key)}: `);
+    open(child, depth, stack);
+  }
+  return parts.join('');
+}
+
 function withNewline(text) {
   return text.endsWith('\n') ? text : `${text}\n`;
 }
@@ -18,7 +65,7 @@ function withNewline(text) {
 function render(result, format) {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(graphJson(result), null, 2)}\n`;
+      return `${stringifyPretty(graphJson(result))}\n`;
     case 'markdown':
       return `\`\`\`mermaid\n${withNewline(result.mermaid)}\`\`\`\n`;
     case 'dot':
@@ -79,4 +126,5 @@ loaded or parsed (the reason on stderr), usage, I/O or registry error.`,
   },
 
   graphJson,
+  stringifyPretty,
 };
