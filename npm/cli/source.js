@@ -58,15 +58,17 @@ function readLocal(dir) {
  */
 function dependencyContext(ctx) {
   const said = new Set();
-  return {
-    ...ctx,
-    stderr: { isTTY: false, write: (text) => ctx.stderr && ctx.stderr.write(text) },
-    err: (text) => {
-      if (said.has(text)) return;
-      said.add(text);
-      ctx.err(text);
+  // Not a spread: that would read every getter of ctx (stdin opens the stream).
+  return Object.create(ctx, {
+    stderr: { value: { isTTY: false, write: (text) => ctx.stderr && ctx.stderr.write(text) } },
+    err: {
+      value: (text) => {
+        if (said.has(text)) return;
+        said.add(text);
+        ctx.err(text);
+      },
     },
-  };
+  });
 }
 
 /**
