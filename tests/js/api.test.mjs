@@ -65,7 +65,10 @@ for (const [label, api] of [
       assert.deepEqual(Object.keys(api).filter((k) => k !== 'default' && k !== 'module.exports').sort(), [
         'VERSION',
         'diff',
+        'diffWithDependencies',
+        'doc',
         'explain',
+        'graph',
         'init',
         'listTags',
         'pack',

@@ -29,6 +29,7 @@ test('the browser entry exports the same API, ready to use', () => {
   assert.deepEqual(Object.keys(browser).sort(), [
     'VERSION',
     'diff',
+    'diffWithDependencies',
     'doc',
     'explain',
     'graph',
