@@ -58,6 +58,7 @@ test('the browser entry exports the same API, ready to use', () => {
     classification: 'NON_BREAKING',
     changes: [],
     warnings: [],
+    dependencyDiffs: [],
   });
   assert.equal(
     browser.diff(bundleFiles(VALID_CONTRACT), bundleFiles(VALID_CONTRACT.replace('port: 8080', 'port: 9090'))).classification,
