@@ -39,19 +39,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (a, b) = (bundle(&old_text), bundle(&new_text));
 
     for round in 0..rounds {
-        let t = Instant::now();
         let o = std::str::from_utf8(&old_text)?;
-        let doc = pacto_core::source::parse_document(o);
-        let parse = t.elapsed();
-        drop(doc);
+        let t = Instant::now();
+        let lines = pacto_core::source::LineIndex::new(o);
+        let end = lines.position(o.chars().count());
+        let index = t.elapsed();
         let t = Instant::now();
         let result = pacto_core::diff::diff(&a, &b).map_err(|e| e.to_string())?;
         let diff = t.elapsed();
         println!(
-            "round {round}: parse(old) {parse:?}, diff {diff:?}: {} changes, {} warnings, {:?}",
+            "round {round}: diff {diff:?}: {} changes, {} warnings, {:?} (line index of the old file: {index:?} to line {})",
             result.changes.len(),
             result.warnings.len(),
-            result.classification
+            result.classification,
+            end.line
         );
     }
     Ok(())

@@ -92,6 +92,11 @@ pub fn parse_document(text: &str) -> Document {
     if let Some(doc) = crate::source_fast::parse(text) {
         return doc;
     }
+    parse_document_slow(text)
+}
+
+/// [`parse_document`] without the fast path: for a caller that already tried it.
+pub fn parse_document_slow(text: &str) -> Document {
     let mut builder = Builder::default();
     match builder.run(text) {
         Ok(root) => Document {
@@ -444,10 +449,31 @@ fn same_key(a: &Node, b: &Node) -> bool {
 impl Scalar {
     /// Types the scalar the way yaml.v3 does for untyped (interface{}) decoding.
     pub fn resolve(&self) -> Resolved {
-        if self.indicated_string {
-            return Resolved::Str;
-        }
-        resolve_plain(&self.value)
+        resolve_scalar(&self.value, self.indicated_string)
+    }
+}
+
+/// [`Scalar::resolve`] of a scalar given by its value and whether it is an indicated string.
+pub fn resolve_scalar(value: &str, indicated_string: bool) -> Resolved {
+    if indicated_string {
+        return Resolved::Str;
+    }
+    resolve_plain(value)
+}
+
+/// [`Node::to_json_lossy`] of a scalar given by its value and whether it is an indicated string.
+pub fn scalar_to_json_lossy(value: &str, indicated_string: bool) -> serde_json::Value {
+    use serde_json::Value;
+    match resolve_scalar(value, indicated_string) {
+        Resolved::Null => Value::Null,
+        Resolved::Bool(b) => Value::Bool(b),
+        Resolved::Int(i) => Value::from(i),
+        Resolved::Uint(u) => Value::from(u),
+        Resolved::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Value::from(f as i64),
+        Resolved::Float(f) => serde_json::Number::from_f64(f)
+            .map_or_else(|| Value::String(value.to_string()), Value::Number),
+        Resolved::Timestamp(t) => Value::String(t),
+        Resolved::Str => Value::String(value.to_string()),
     }
 }
 
@@ -711,17 +737,7 @@ impl Node {
     pub fn to_json_lossy(&self) -> serde_json::Value {
         use serde_json::Value;
         match &self.kind {
-            NodeKind::Scalar(s) => match s.resolve() {
-                Resolved::Null => Value::Null,
-                Resolved::Bool(b) => Value::Bool(b),
-                Resolved::Int(i) => Value::from(i),
-                Resolved::Uint(u) => Value::from(u),
-                Resolved::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Value::from(f as i64),
-                Resolved::Float(f) => serde_json::Number::from_f64(f)
-                    .map_or_else(|| Value::String(s.value.clone()), Value::Number),
-                Resolved::Timestamp(t) => Value::String(t),
-                Resolved::Str => Value::String(s.value.clone()),
-            },
+            NodeKind::Scalar(s) => scalar_to_json_lossy(&s.value, s.indicated_string),
             NodeKind::Seq(items) => Value::Array(items.iter().map(Node::to_json_lossy).collect()),
             NodeKind::Map(entries) => Value::Object(
                 entries
@@ -776,44 +792,91 @@ impl Node {
     }
 }
 
-/// Converts character offsets to 1-based lines and UTF-16 columns. The line starts are found
-/// on the first look-up: most parsed files (a large OpenAPI document without changes) never
-/// need one.
+/// Converts character offsets to 1-based lines and UTF-16 columns. Nothing is computed until the
+/// first look-up (most parsed files never need one); then one pass over the text counts lines
+/// and characters per block of [`BLOCK`] bytes, and a look-up reads at most one block.
 pub struct LineIndex<'a> {
     text: &'a str,
-    /// (char offset, byte offset) of each line start.
-    lines: std::cell::OnceCell<Vec<(usize, usize)>>,
+    marks: std::cell::OnceCell<Marks>,
+}
+
+/// Bytes per block of the line index.
+const BLOCK: usize = 4096;
+
+struct Marks {
+    ascii: bool,
+    /// Where each block starts.
+    at: Vec<Mark>,
+}
+
+/// The state at a byte offset: characters (UTF-8 leading bytes) before it, the 0-based line it
+/// is on, and where that line starts (byte and character offsets).
+#[derive(Clone, Copy)]
+struct Mark {
+    chars: usize,
+    line: usize,
+    line_byte: usize,
+    line_char: usize,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         LineIndex {
             text,
-            lines: std::cell::OnceCell::new(),
+            marks: std::cell::OnceCell::new(),
         }
     }
 
-    fn lines(&self) -> &[(usize, usize)] {
-        self.lines.get_or_init(|| line_starts(self.text))
+    fn marks(&self) -> &Marks {
+        self.marks.get_or_init(|| marks(self.text))
     }
 
     pub fn position(&self, char_offset: usize) -> Position {
-        let lines = self.lines();
-        let line = match lines.binary_search_by(|&(c, _)| c.cmp(&char_offset)) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
+        let marks = self.marks();
+        // The last block that starts at or before the offset (the first one always does).
+        let k = if marks.ascii {
+            char_offset / BLOCK
+        } else {
+            marks
+                .at
+                .partition_point(|m| m.chars <= char_offset)
+                .saturating_sub(1)
         };
-        let (line_char, line_byte) = lines.get(line).copied().unwrap_or((0, 0));
+        let k = k.min(marks.at.len().saturating_sub(1));
+        let mut m = marks.at.get(k).copied().unwrap_or(Mark {
+            chars: 0,
+            line: 0,
+            line_byte: 0,
+            line_char: 0,
+        });
+        for &b in self.text.as_bytes().get(k * BLOCK..).unwrap_or(&[]) {
+            if b & 0xC0 != 0x80 {
+                if m.chars == char_offset {
+                    break;
+                }
+                m.chars += 1;
+            }
+            if b == b'\n' {
+                m.line += 1;
+                m.line_char = m.chars;
+            }
+        }
+        // The line start as a byte offset: after the last break before the offset.
+        let line_byte = if m.line == 0 {
+            0
+        } else {
+            line_start_byte(self.text, marks, k, m)
+        };
         let column: usize = self
             .text
             .get(line_byte..)
             .unwrap_or("")
             .chars()
-            .take(char_offset.saturating_sub(line_char))
+            .take(char_offset.saturating_sub(m.line_char))
             .map(char::len_utf16)
             .sum();
         Position {
-            line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+            line: u32::try_from(m.line + 1).unwrap_or(u32::MAX),
             column: u32::try_from(column + 1).unwrap_or(u32::MAX),
         }
     }
@@ -826,31 +889,91 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// (char offset, byte offset) of the start of every line of `text`.
-fn line_starts(text: &str) -> Vec<(usize, usize)> {
-    let mut lines = vec![(0, 0)];
+/// One pass over the text: the state at the start of every block.
+fn marks(text: &str) -> Marks {
     let bytes = text.as_bytes();
-    if text.is_ascii() {
-        lines.extend(
-            bytes
-                .iter()
-                .enumerate()
-                .filter(|&(_, &b)| b == b'\n')
-                .map(|(i, _)| (i + 1, i + 1)),
-        );
-        return lines;
-    }
-    // Characters are the bytes that are not UTF-8 continuation bytes.
-    let mut chars = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b & 0xC0 != 0x80 {
-            chars += 1;
+    let ascii = text.is_ascii();
+    let mut at = Vec::with_capacity(bytes.len() / BLOCK + 1);
+    let mut m = Mark {
+        chars: 0,
+        line: 0,
+        line_byte: 0,
+        line_char: 0,
+    };
+    for block in bytes.chunks(BLOCK) {
+        at.push(m);
+        let chars = if ascii {
+            block.len()
+        } else {
+            leading_bytes(block)
+        };
+        let breaks = count_newlines(block);
+        if breaks > 0 {
+            if let Some(last) = block.iter().rposition(|&b| b == b'\n') {
+                m.line_byte = at.len().saturating_sub(1) * BLOCK + last + 1;
+                m.line_char = m.chars
+                    + if ascii {
+                        last + 1
+                    } else {
+                        leading_bytes(&block[..=last])
+                    };
+            }
         }
+        m.chars += chars;
+        m.line += breaks;
+    }
+    if at.is_empty() {
+        at.push(m);
+    }
+    Marks { ascii, at }
+}
+
+/// The byte offset where the line of `m` (reached from block `k`) starts.
+fn line_start_byte(text: &str, marks: &Marks, k: usize, m: Mark) -> usize {
+    let start = marks.at.get(k).copied();
+    // The line started before block `k` when no break was read after the block start.
+    if start.is_some_and(|s| s.line == m.line) {
+        return start.map_or(0, |s| s.line_byte);
+    }
+    let bytes = text.as_bytes();
+    let from = k * BLOCK;
+    // The break that started the line is the (m.line - start.line)-th one from the block start.
+    let wanted = m.line - start.map_or(0, |s| s.line);
+    let mut seen = 0;
+    for (i, &b) in bytes.get(from..).unwrap_or(&[]).iter().enumerate() {
         if b == b'\n' {
-            lines.push((chars, i + 1));
+            seen += 1;
+            if seen == wanted {
+                return from + i + 1;
+            }
         }
     }
-    lines
+    0
+}
+
+/// Characters in a slice of UTF-8 text that starts and ends anywhere: its leading bytes.
+fn leading_bytes(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+}
+
+/// The high bit of each byte of the (little-endian) word `w` that is a line break, exactly.
+#[inline]
+fn newline_mask(w: &[u8]) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let mut word = [0u8; 8];
+    word.copy_from_slice(w);
+    let x = u64::from_le_bytes(word) ^ 0x0A0A_0A0A_0A0A_0A0A;
+    // A byte of `x` is zero exactly when neither its low seven bits nor its high bit are set.
+    !(((x & LOW7) + LOW7) | x) & !LOW7
+}
+
+fn count_newlines(bytes: &[u8]) -> usize {
+    let mut words = bytes.chunks_exact(8);
+    let mut n = 0;
+    for w in &mut words {
+        n += newline_mask(w).count_ones() as usize;
+    }
+    n + words.remainder().iter().filter(|&&b| b == b'\n').count()
 }
 
 #[cfg(test)]
@@ -918,6 +1041,43 @@ mod tests {
                 column: 10
             }
         );
+    }
+
+    #[test]
+    fn positions_match_a_plain_count_across_blocks() {
+        // Lines of every length, some crossing block boundaries, ASCII and not.
+        let mut ascii = String::new();
+        for i in 0..3000 {
+            ascii.push_str(&"x".repeat(i % 37));
+            ascii.push('\n');
+            if i % 500 == 0 {
+                ascii.push_str(&"y".repeat(5000));
+            }
+        }
+        let other = ascii.replace("xxx", "é😀x");
+        for text in ["", "\n", "a", "ab\n\nc", ascii.as_str(), other.as_str()] {
+            let idx = LineIndex::new(text);
+            let chars: Vec<char> = text.chars().collect();
+            let (mut line, mut column) = (1, 1);
+            for (offset, c) in chars.iter().enumerate() {
+                if offset % 7 == 0 {
+                    assert_eq!(
+                        idx.position(offset),
+                        Position { line, column },
+                        "offset {offset} of {} chars",
+                        chars.len()
+                    );
+                }
+                if *c == '\n' {
+                    (line, column) = (line + 1, 1);
+                } else {
+                    column += c.len_utf16() as u32;
+                }
+            }
+            // Beyond the end: the last line, its length as the column.
+            let end = idx.position(chars.len() + 10);
+            assert_eq!(end, idx.position(chars.len()));
+        }
     }
 
     #[test]

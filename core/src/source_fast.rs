@@ -40,7 +40,34 @@ const MAX_COLLISIONS: usize = 64;
 /// The first document of `text`, when it is certainly what the saphyr-based builder would
 /// produce (and the builder would report no issue); `None` otherwise.
 pub fn parse(text: &str) -> Option<Document> {
-    let s = text.as_bytes();
+    let ascii = prefilter(text.as_bytes())?;
+    let (entries, items) = SCRATCH.with(Cell::take);
+    let mut p = Fast::new(text, ascii, Nodes, entries, items);
+    let root = p.document();
+    let (mut entries, mut items) = (p.entries, p.items);
+    if entries.capacity() <= SCRATCH_KEEP && items.capacity() <= SCRATCH_KEEP {
+        entries.clear();
+        items.clear();
+        SCRATCH.with(|s| s.set((entries, items)));
+    }
+    Some(Document {
+        root: root?,
+        issues: Vec::new(),
+    })
+}
+
+/// The first document of `text` built by `builder` (see [`Build`]), when the fast path reads it
+/// (`None` otherwise, where [`parse`] answers `None`): the root (`None` for an empty document)
+/// and the builder, which holds what was built.
+pub(crate) fn parse_into<B: Build>(text: &str, builder: B) -> Option<(Option<B::Node>, B)> {
+    let ascii = prefilter(text.as_bytes())?;
+    let mut p = Fast::new(text, ascii, builder, Vec::new(), Vec::new());
+    let root = p.document()?;
+    Some((root, p.b))
+}
+
+/// `Some(whether the text is ASCII)`, or `None` when it holds a NUL.
+fn prefilter(s: &[u8]) -> Option<bool> {
     // NUL ends saphyr's input early (it is its end-of-input marker); with none in the text, 0
     // serves as this parser's end-of-input sentinel. One branch-free pass finds both that and
     // whether character offsets equal byte offsets.
@@ -58,34 +85,86 @@ pub fn parse(text: &str) -> Option<Document> {
     if nul & HIGH != 0 {
         return None;
     }
-    let (entries, items) = SCRATCH.with(Cell::take);
-    let mut p = Fast {
-        text,
-        s,
-        pos: 0,
-        line: Line {
-            kind: LineKind::Eof,
-            col: 0,
-        },
-        ascii: any & HIGH == 0,
-        cur_byte: 0,
-        cur_char: 0,
-        depth: 0,
-        collisions: 0,
-        entries,
-        items,
-    };
-    let root = p.document();
-    let (mut entries, mut items) = (p.entries, p.items);
-    if entries.capacity() <= SCRATCH_KEEP && items.capacity() <= SCRATCH_KEEP {
-        entries.clear();
-        items.clear();
-        SCRATCH.with(|s| s.set((entries, items)));
+    Some(any & HIGH == 0)
+}
+
+/// What the parser builds from what it reads: [`Nodes`] builds the [`Node`] tree of
+/// [`crate::source`]; another builder may keep the same content more compactly. Spans are
+/// character offsets, as in [`Node`].
+pub(crate) trait Build {
+    type Node;
+    /// A scalar whose value is `value`, the slice of the text at byte offset `at`.
+    fn scalar(&mut self, value: &str, at: usize, quoted: bool, span: Span) -> Self::Node;
+    /// A scalar whose value is not a slice of the text (escapes, doubled quotes).
+    fn scalar_owned(&mut self, value: String, quoted: bool, span: Span) -> Self::Node;
+    /// A sequence of `items[base..]`, which it takes out of `items`.
+    fn seq(&mut self, items: &mut Vec<Self::Node>, base: usize, span: Span) -> Self::Node;
+    /// A mapping of `entries[base..]`, which it takes out of `entries`.
+    fn map(
+        &mut self,
+        entries: &mut Vec<(Self::Node, Self::Node)>,
+        base: usize,
+        span: Span,
+    ) -> Self::Node;
+    fn span(&self, node: &Self::Node) -> Span;
+    /// The value of a scalar node; `None` for a collection.
+    fn key<'s>(&'s self, node: &'s Self::Node) -> Option<&'s str>;
+    /// Whether `node` is a scalar whose value is `key`.
+    #[inline]
+    fn key_is(&self, node: &Self::Node, key: &str) -> bool {
+        self.key(node) == Some(key)
     }
-    Some(Document {
-        root: root?,
-        issues: Vec::new(),
-    })
+}
+
+/// Builds [`Node`]s.
+pub(crate) struct Nodes;
+
+impl Build for Nodes {
+    type Node = Node;
+
+    #[inline]
+    fn scalar(&mut self, value: &str, _at: usize, quoted: bool, span: Span) -> Node {
+        self.scalar_owned(value.to_owned(), quoted, span)
+    }
+
+    #[inline]
+    fn scalar_owned(&mut self, value: String, quoted: bool, span: Span) -> Node {
+        Node {
+            kind: NodeKind::Scalar(Scalar {
+                value,
+                indicated_string: quoted,
+                tag: None,
+            }),
+            span,
+        }
+    }
+
+    fn seq(&mut self, items: &mut Vec<Node>, base: usize, span: Span) -> Node {
+        Node {
+            kind: NodeKind::Seq(items.split_off(base)),
+            span,
+        }
+    }
+
+    fn map(&mut self, entries: &mut Vec<(Node, Node)>, base: usize, span: Span) -> Node {
+        Node {
+            kind: NodeKind::Map(entries.split_off(base)),
+            span,
+        }
+    }
+
+    #[inline]
+    fn span(&self, node: &Node) -> Span {
+        node.span
+    }
+
+    #[inline]
+    fn key<'s>(&'s self, node: &'s Node) -> Option<&'s str> {
+        match &node.kind {
+            NodeKind::Scalar(s) => Some(&s.value),
+            _ => None,
+        }
+    }
 }
 
 /// Entries and items of unfinished collections (see [`Fast::entries`]), kept between calls so
@@ -114,7 +193,9 @@ struct Line {
     col: usize,
 }
 
-struct Fast<'a> {
+struct Fast<'a, B: Build> {
+    /// What the parser builds.
+    b: B,
     text: &'a str,
     s: &'a [u8],
     pos: usize,
@@ -128,8 +209,8 @@ struct Fast<'a> {
     collisions: usize,
     /// Entries and items of the collections being read, innermost last: each collection is
     /// moved out into a vector of exactly its size when it ends.
-    entries: Vec<(Node, Node)>,
-    items: Vec<Node>,
+    entries: Vec<(B::Node, B::Node)>,
+    items: Vec<B::Node>,
 }
 
 /// Bytes that end a run of plain-scalar characters, or need a closer look (`:`, tabs, CR, a
@@ -197,7 +278,33 @@ fn is_space_or_eol(c: u8) -> bool {
     matches!(c, b' ' | b'\n' | 0)
 }
 
-impl<'a> Fast<'a> {
+impl<'a, B: Build> Fast<'a, B> {
+    fn new(
+        text: &'a str,
+        ascii: bool,
+        b: B,
+        entries: Vec<(B::Node, B::Node)>,
+        items: Vec<B::Node>,
+    ) -> Self {
+        Fast {
+            b,
+            text,
+            s: text.as_bytes(),
+            pos: 0,
+            line: Line {
+                kind: LineKind::Eof,
+                col: 0,
+            },
+            ascii,
+            cur_byte: 0,
+            cur_char: 0,
+            depth: 0,
+            collisions: 0,
+            entries,
+            items,
+        }
+    }
+
     #[inline]
     fn at(&self, i: usize) -> u8 {
         self.s.get(i).copied().unwrap_or(0)
@@ -246,20 +353,9 @@ impl<'a> Fast<'a> {
         (self.depth <= MAX_DEPTH).then_some(())
     }
 
-    fn scalar(value: String, quoted: bool, span: Span) -> Node {
-        Node {
-            kind: NodeKind::Scalar(Scalar {
-                value,
-                indicated_string: quoted,
-                tag: None,
-            }),
-            span,
-        }
-    }
-
-    fn null_at(&mut self, b: usize) -> Node {
+    fn null_at(&mut self, b: usize) -> B::Node {
         let at = self.ci(b);
-        Self::scalar(String::new(), false, Span { start: at, end: at })
+        self.b.scalar("", b, false, Span { start: at, end: at })
     }
 
     /// Skips a comment from `pos` (at `#`) to the end of its line, leaving `pos` on the break.
@@ -376,7 +472,7 @@ impl<'a> Fast<'a> {
         self.at(i) == b'-' && is_space_or_eol(self.at(i + 1))
     }
 
-    fn document(&mut self) -> Option<Option<Node>> {
+    fn document(&mut self) -> Option<Option<B::Node>> {
         let mut line = self.next_line()?;
         if line.kind == LineKind::Marker {
             if self.cur() != b'-' {
@@ -421,32 +517,26 @@ impl<'a> Fast<'a> {
     /// Whether `key` may join the entries from `base` on: neither a merge key nor a duplicate
     /// (both left to the builder). Mappings beyond a few keys index their key hashes in
     /// `index`; a hash seen before is checked for real, a bounded number of times.
-    fn new_key(&mut self, base: usize, key: &Node, index: &mut Option<HashSet<u64>>) -> bool {
-        let NodeKind::Scalar(k) = &key.kind else {
+    fn new_key(&mut self, base: usize, key: &B::Node, index: &mut Option<HashSet<u64>>) -> bool {
+        let b = &self.b;
+        let Some(k) = b.key(key) else {
             return false;
         };
-        if k.value == "<<" {
+        if k == "<<" {
             return false;
         }
         let entries = &self.entries[base..];
-        let taken = |entries: &[(Node, Node)]| {
-            entries
-                .iter()
-                .any(|(e, _)| matches!(&e.kind, NodeKind::Scalar(x) if x.value == k.value))
-        };
+        let taken = |entries: &[(B::Node, B::Node)]| entries.iter().any(|(e, _)| b.key_is(e, k));
         if entries.len() < INDEX_FROM {
             return !taken(entries);
         }
         let set = index.get_or_insert_with(|| {
             entries
                 .iter()
-                .map(|(e, _)| match &e.kind {
-                    NodeKind::Scalar(x) => key_hash(&x.value),
-                    _ => 0,
-                })
+                .map(|(e, _)| b.key(e).map_or(0, key_hash))
                 .collect()
         });
-        if set.insert(key_hash(&k.value)) {
+        if set.insert(key_hash(k)) {
             return true;
         }
         self.collisions += 1;
@@ -455,13 +545,13 @@ impl<'a> Fast<'a> {
 
     /// A block mapping in column `col` whose first key is at `pos`, or was already read
     /// (`first`, with `pos` on its `:`).
-    fn block_map(&mut self, col: usize, first: Option<Node>) -> Option<Node> {
+    fn block_map(&mut self, col: usize, first: Option<B::Node>) -> Option<B::Node> {
         self.enter()?;
         let base = self.entries.len();
         let mut index = None;
         let mut first = first;
         let start = match &first {
-            Some(key) => key.span.start,
+            Some(key) => self.b.span(key).start,
             None => self.ci(self.pos),
         };
         loop {
@@ -528,17 +618,15 @@ impl<'a> Fast<'a> {
             }
         }
         self.depth -= 1;
-        let entries: Vec<(Node, Node)> = self.entries.split_off(base);
-        let end = entries.last().map_or(start, |(_, v)| v.span.end);
-        Some(Node {
-            kind: NodeKind::Map(entries),
-            span: Span { start, end },
-        })
+        let end = self.entries[base..]
+            .last()
+            .map_or(start, |(_, v)| self.b.span(v).end);
+        Some(self.b.map(&mut self.entries, base, Span { start, end }))
     }
 
     /// A block sequence whose first `-` is at `pos`, in column `col`. An indentless sequence
     /// (at its parent key's column) starts where its first entry's content starts.
-    fn block_seq(&mut self, col: usize, indentless: bool) -> Option<Node> {
+    fn block_seq(&mut self, col: usize, indentless: bool) -> Option<B::Node> {
         self.enter()?;
         let base = self.items.len();
         let mut start = None;
@@ -598,17 +686,15 @@ impl<'a> Fast<'a> {
         }
         self.depth -= 1;
         let start = start.unwrap_or(0);
-        let items: Vec<Node> = self.items.split_off(base);
-        let end = items.last().map_or(start, |n| n.span.end);
-        Some(Node {
-            kind: NodeKind::Seq(items),
-            span: Span { start, end },
-        })
+        let end = self.items[base..]
+            .last()
+            .map_or(start, |n| self.b.span(n).end);
+        Some(self.b.seq(&mut self.items, base, Span { start, end }))
     }
 
     /// A node on a block line (after `key: ` or `- `) that is not a key, up to the end of its
     /// token.
-    fn block_value(&mut self) -> Option<Node> {
+    fn block_value(&mut self) -> Option<B::Node> {
         let node = self.block_node()?;
         if self.cur() == b':' {
             return None;
@@ -620,7 +706,7 @@ impl<'a> Fast<'a> {
     /// followed by a blank or the end of the line) follows it, `pos` ends on that `:`, and
     /// only then is `pos` on a `:`.
     #[inline(always)]
-    fn block_node(&mut self) -> Option<Node> {
+    fn block_node(&mut self) -> Option<B::Node> {
         let node = match self.cur() {
             b'[' | b'{' => self.flow_collection(false)?,
             b'"' | b'\'' => self.quoted()?,
@@ -642,7 +728,7 @@ impl<'a> Fast<'a> {
 
     /// A plain scalar on one line; `pos` ends after its last non-blank character.
     #[inline(always)]
-    fn plain(&mut self, flow: bool) -> Option<Node> {
+    fn plain(&mut self, flow: bool) -> Option<B::Node> {
         let s = self.s;
         let start = self.pos;
         let mut i = start;
@@ -711,19 +797,21 @@ impl<'a> Fast<'a> {
         }
         self.pos = end;
         // Both ends are at ASCII bytes (or the end of the text): char boundaries.
-        let value = self.text.get(start..end)?.to_owned();
+        let value = self.text.get(start..end)?;
         let span = self.span(start, end);
-        Some(Self::scalar(value, false, span))
+        Some(self.b.scalar(value, start, false, span))
     }
 
     /// A single- or double-quoted scalar on one line. Its span runs to the end of the blanks
     /// and comment after the closing quote (saphyr's `skip_ws_to_eol`).
-    fn quoted(&mut self) -> Option<Node> {
+    fn quoted(&mut self) -> Option<B::Node> {
         let s = self.s;
         let start = self.pos;
         let double = s[start] == b'"';
         let mut i = start + 1;
+        // Built only once an escape or a doubled quote makes the value differ from the text.
         let mut value = String::new();
+        let mut escaped = false;
         let mut from = i;
         loop {
             let c = self.at(i);
@@ -731,34 +819,39 @@ impl<'a> Fast<'a> {
                 0 | b'\n' | b'\r' | b'\t' => return None,
                 0xEF if self.is_bom(i) => return None,
                 b'\'' if !double => {
-                    value.push_str(self.text.get(from..i)?);
                     if self.at(i + 1) == b'\'' {
+                        value.push_str(self.text.get(from..i)?);
                         value.push('\'');
+                        escaped = true;
                         i += 2;
                         from = i;
                     } else {
                         break;
                     }
                 }
-                b'"' if double => {
-                    value.push_str(self.text.get(from..i)?);
-                    break;
-                }
+                b'"' if double => break,
                 b'\\' if double => {
                     value.push_str(self.text.get(from..i)?);
                     let (ch, len) = escape(&s[i + 1..])?;
                     value.push(ch);
+                    escaped = true;
                     i += 1 + len;
                     from = i;
                 }
                 _ => i += 1,
             }
         }
+        let rest = self.text.get(from..i)?;
         self.pos = i + 1;
         self.ws_to_eol()?;
         let end = self.pos;
         let span = self.span(start, end);
-        Some(Self::scalar(value, true, span))
+        Some(if escaped {
+            value.push_str(rest);
+            self.b.scalar_owned(value, true, span)
+        } else {
+            self.b.scalar(rest, from, true, span)
+        })
     }
 
     /// Blanks between flow tokens: spaces, comments after a blank and, in a multi-line
@@ -788,7 +881,7 @@ impl<'a> Fast<'a> {
 
     /// A flow sequence or mapping at `pos`; on one line unless `multi`. Its span ends after
     /// the blanks and comment following the closing bracket.
-    fn flow_collection(&mut self, multi: bool) -> Option<Node> {
+    fn flow_collection(&mut self, multi: bool) -> Option<B::Node> {
         self.enter()?;
         let open = self.pos;
         let start = self.ci(open);
@@ -841,19 +934,16 @@ impl<'a> Fast<'a> {
         self.ws_to_eol()?;
         let end = self.ci(self.pos);
         self.depth -= 1;
-        let kind = if map {
-            NodeKind::Map(self.entries.split_off(base))
+        let span = Span { start, end };
+        Some(if map {
+            self.b.map(&mut self.entries, base, span)
         } else {
-            NodeKind::Seq(self.items.split_off(base))
-        };
-        Some(Node {
-            kind,
-            span: Span { start, end },
+            self.b.seq(&mut self.items, base, span)
         })
     }
 
     /// A flow mapping key and its `:`; `pos` ends on the `:`.
-    fn flow_key(&mut self, multi: bool) -> Option<Node> {
+    fn flow_key(&mut self, multi: bool) -> Option<B::Node> {
         let c = self.cur();
         if c == b'"' || c == b'\'' {
             let key = self.quoted()?;
@@ -878,7 +968,7 @@ impl<'a> Fast<'a> {
     }
 
     /// A node inside a flow collection: a scalar or a nested collection.
-    fn flow_node(&mut self, multi: bool) -> Option<Node> {
+    fn flow_node(&mut self, multi: bool) -> Option<B::Node> {
         match self.cur() {
             b'[' | b'{' => self.flow_collection(multi),
             b'"' | b'\'' => self.quoted(),

@@ -192,16 +192,14 @@ pub enum Merged {
 /// right after the old key before it that is still there (first when none is). Keys must be
 /// unique on each side.
 pub fn merged_order(old: &[&str], new: &[&str]) -> Vec<Merged> {
-    let new_index: std::collections::HashMap<&str, usize> =
-        new.iter().enumerate().map(|(j, k)| (*k, j)).collect();
-    let old_index: std::collections::HashMap<&str, usize> =
-        old.iter().enumerate().map(|(i, k)| (*k, i)).collect();
+    let new_index = KeyIndex::new(new);
+    let old_index = KeyIndex::new(old);
     // removed[0]: before every new key; removed[j + 1]: after the new key j.
     let mut removed: Vec<Vec<usize>> = vec![Vec::new(); new.len() + 1];
     let mut anchor = 0;
     for (i, key) in old.iter().enumerate() {
         match new_index.get(key) {
-            Some(&j) => anchor = j + 1,
+            Some(j) => anchor = j + 1,
             None => {
                 if let Some(bucket) = removed.get_mut(anchor) {
                     bucket.push(i);
@@ -216,12 +214,39 @@ pub fn merged_order(old: &[&str], new: &[&str]) -> Vec<Merged> {
     }
     for ((j, key), after) in new.iter().enumerate().zip(buckets) {
         out.push(match old_index.get(key) {
-            Some(&i) => Merged::Both(i, j),
+            Some(i) => Merged::Both(i, j),
             None => Merged::New(j),
         });
         out.extend(after.into_iter().map(Merged::Old));
     }
     out
+}
+
+/// Position of a key in a list of unique keys: a scan for the short lists of most collections
+/// (methods, parameters, response codes), a hash map for long ones.
+enum KeyIndex<'a, 'k> {
+    Scan(&'a [&'k str]),
+    Map(std::collections::HashMap<&'k str, usize>),
+}
+
+impl<'a, 'k> KeyIndex<'a, 'k> {
+    const SCAN_UP_TO: usize = 16;
+
+    fn new(keys: &'a [&'k str]) -> Self {
+        if keys.len() <= Self::SCAN_UP_TO {
+            KeyIndex::Scan(keys)
+        } else {
+            KeyIndex::Map(keys.iter().enumerate().map(|(i, k)| (*k, i)).collect())
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<usize> {
+        match self {
+            // The last occurrence, as the map keeps it (for a caller with repeated keys).
+            KeyIndex::Scan(keys) => keys.iter().rposition(|k| *k == key),
+            KeyIndex::Map(map) => map.get(key).copied(),
+        }
+    }
 }
 
 /// The highest classification of a list; NON_BREAKING when it is empty.

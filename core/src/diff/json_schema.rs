@@ -420,6 +420,7 @@ mod tests {
                 kind: NodeKind::Map(Vec::new()),
                 span: Span::default(),
             }),
+            tree: None,
             lines: LineIndex::new(text),
         }
     }

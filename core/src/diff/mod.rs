@@ -11,6 +11,7 @@ mod json_schema;
 mod openapi;
 mod refs;
 pub mod sbom;
+mod tree;
 
 use serde::Serialize;
 
@@ -76,7 +77,10 @@ pub struct SourceFile<'a> {
     pub path: &'a str,
     /// The file's text (without a byte-order mark).
     pub text: &'a str,
+    /// The document; an empty mapping when `tree` holds it instead.
     pub root: Node,
+    /// OpenAPI documents: the compact tree their diff walks (`tree.rs`).
+    pub(crate) tree: Option<tree::Tree<'a>>,
     lines: LineIndex<'a>,
 }
 
@@ -111,6 +115,27 @@ impl<'a> SourceFile<'a> {
             path,
             text,
             root,
+            tree: None,
+            lines: LineIndex::new(text),
+        })
+    }
+
+    /// Like [`SourceFile::parse`], into the compact tree only (large OpenAPI documents).
+    fn parse_tree(path: &'a str, text: &'a str) -> Result<SourceFile<'a>, String> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let tree = tree::parse(text).map_err(|issue| {
+            let at = LineIndex::new(text).position(issue.span.start);
+            format!("{} (line {}, column {})", issue.message, at.line, at.column)
+        })?;
+        let tree = tree.ok_or_else(|| "the file is empty".to_string())?;
+        Ok(SourceFile {
+            path,
+            text,
+            root: Node {
+                kind: source::NodeKind::Map(Vec::new()),
+                span: Span::default(),
+            },
+            tree: Some(tree),
             lines: LineIndex::new(text),
         })
     }
@@ -174,7 +199,11 @@ fn load_file<'a>(
             return None;
         }
     };
-    match SourceFile::parse_with(path, text, kind == FileKind::JsonSchema) {
+    let parsed = match kind {
+        FileKind::OpenApi => SourceFile::parse_tree(path, text),
+        FileKind::JsonSchema => SourceFile::parse_with(path, text, true),
+    };
+    match parsed {
         Ok(f) => {
             if kind == FileKind::OpenApi {
                 if let Some(problem) = openapi::shape_problem(&f) {
@@ -237,6 +266,7 @@ pub fn diff(old: &Bundle, new: &Bundle) -> Result<DiffResult, DiffError> {
             kind: source::NodeKind::Map(Vec::new()),
             span: Span::default(),
         }),
+        tree: None,
         lines: LineIndex::new(new_text),
     };
     let mut warnings = Vec::new();

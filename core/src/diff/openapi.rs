@@ -15,32 +15,49 @@
 //! are operations, and a `paths` value or a path item that is not a mapping (or null) makes the
 //! whole diff empty (see [`shape_problem`]).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde_json::Value;
 
 use super::change::{merged_order, Merged};
 use super::refs::{identical_without_refs, key_str, Interner, Resolver, View};
+use super::tree::{Shape, Tree, N};
 use super::{Change, ChangeType, SourceFile};
-use crate::source::{Node, NodeKind, Resolved, Span};
+use crate::source::{Resolved, Span};
 
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// The compact tree of a file: the one it was read into, or one converted from its nodes.
+fn with_tree<R>(file: &SourceFile<'_>, f: impl FnOnce(&Tree<'_>) -> R) -> Option<R> {
+    match &file.tree {
+        Some(tree) => Some(f(tree)),
+        None => Tree::from_node(file.text, &file.root).map(|tree| f(&tree)),
+    }
+}
+
 /// Changes between the OpenAPI documents of one matched interface.
 pub fn diff(old: &SourceFile<'_>, new: &SourceFile<'_>) -> Vec<Change> {
-    let (Ok(old_paths), Ok(new_paths)) = (paths(&old.root), paths(&new.root)) else {
+    with_tree(old, |o| with_tree(new, |n| diff_trees(o, n, new)))
+        .flatten()
+        .unwrap_or_default()
+}
+
+fn diff_trees(old: &Tree<'_>, new: &Tree<'_>, file: &SourceFile<'_>) -> Vec<Change> {
+    let (old_root, new_root) = (old.root(), new.root());
+    let (Ok(old_paths), Ok(new_paths)) = (paths(old_root), paths(new_root)) else {
         return Vec::new();
     };
     let mut d = Differ {
-        old: Resolver::new(&old.root),
-        new: Resolver::new(&new.root),
+        old: Resolver::new(old_root),
+        new: Resolver::new(new_root),
         interner: Interner::default(),
-        file: new,
+        file,
         changes: Vec::new(),
     };
-    let paths_span = new_paths.entry.unwrap_or(new.root.span);
+    let paths_span = new_paths.entry.unwrap_or(new_root.span());
     for slot in merge_order(&old_paths.items, &new_paths.items) {
         match slot {
             Slot::Old(o) => {
@@ -49,7 +66,7 @@ pub fn diff(old: &SourceFile<'_>, new: &SourceFile<'_>) -> Vec<Change> {
                     format!("openapi.paths[{p}]"),
                     ChangeType::Removed,
                     format!("API path {p} removed"),
-                    Some(p.clone()),
+                    Some(p.to_string()),
                     None,
                     paths_span,
                 );
@@ -61,7 +78,7 @@ pub fn diff(old: &SourceFile<'_>, new: &SourceFile<'_>) -> Vec<Change> {
                     ChangeType::Added,
                     format!("API path {p} added"),
                     None,
-                    Some(p.clone()),
+                    Some(p.to_string()),
                     n.span,
                 );
             }
@@ -75,42 +92,74 @@ pub fn diff(old: &SourceFile<'_>, new: &SourceFile<'_>) -> Vec<Change> {
 /// `paths` or a path item that is not a mapping. `None` when the document can be compared.
 /// For the caller, to turn a silently empty OpenAPI diff into a warning.
 pub fn shape_problem(file: &SourceFile<'_>) -> Option<String> {
-    paths(&file.root).err()
+    with_tree(file, |t| paths(t.root()).err())
+        .unwrap_or_else(|| Some("the document is too large".into()))
 }
 
 /// One keyed entry (a path, method, parameter or response code).
 struct Item<'n> {
-    key: String,
+    key: Cow<'n, str>,
     /// The value (for a parameter: the list entry).
-    node: &'n Node,
+    node: N<'n>,
     /// The whole entry, key included, for locations.
     span: Span,
+    /// For parameters: the name and the location (`in`).
+    param: (&'n str, &'n str),
+}
+
+impl Item<'_> {
     /// For parameters: `<in> param '<name>'`.
-    label: String,
+    fn label(&self) -> String {
+        let (name, location) = self.param;
+        format!("{location} param '{name}'")
+    }
 }
 
 /// Entries keyed by text: unique keys in first-occurrence order, a later duplicate's value wins.
 struct Keyed<'n> {
     items: Vec<Item<'n>>,
-    index: HashMap<String, usize>,
+    /// Key -> position in `items`, once there are enough items for a look-up to be worth it.
+    index: Option<HashMap<Cow<'n, str>, usize>>,
 }
+
+/// Collections from this many items on get a key index.
+const INDEX_FROM: usize = 16;
 
 impl<'n> Keyed<'n> {
     fn new() -> Self {
         Keyed {
             items: Vec::new(),
-            index: HashMap::new(),
+            index: None,
         }
     }
 
     fn insert(&mut self, item: Item<'n>) {
-        if let Some(&i) = self.index.get(&item.key) {
+        let found = match &self.index {
+            Some(index) => index.get(&item.key).copied(),
+            None => self.items.iter().position(|i| i.key == item.key),
+        };
+        if let Some(i) = found {
             if let Some(slot) = self.items.get_mut(i) {
                 *slot = item;
             }
             return;
         }
-        self.index.insert(item.key.clone(), self.items.len());
+        match &mut self.index {
+            Some(index) => {
+                index.insert(item.key.clone(), self.items.len());
+            }
+            None if self.items.len() + 1 >= INDEX_FROM => {
+                let mut index: HashMap<Cow<'n, str>, usize> = self
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, it)| (it.key.clone(), i))
+                    .collect();
+                index.insert(item.key.clone(), self.items.len());
+                self.index = Some(index);
+            }
+            None => {}
+        }
         self.items.push(item);
     }
 }
@@ -123,7 +172,7 @@ enum Slot<'a, 'n> {
 
 /// The shared merged order ([`merged_order`]) over two keyed collections.
 fn merge_order<'a, 'n>(old: &'a Keyed<'n>, new: &'a Keyed<'n>) -> Vec<Slot<'a, 'n>> {
-    let keys = |k: &'a Keyed<'n>| k.items.iter().map(|i| i.key.as_str()).collect::<Vec<_>>();
+    let keys = |k: &'a Keyed<'n>| k.items.iter().map(|i| i.key.as_ref()).collect::<Vec<_>>();
     merged_order(&keys(old), &keys(new))
         .into_iter()
         .filter_map(|m| match m {
@@ -140,96 +189,98 @@ struct Paths<'n> {
     items: Keyed<'n>,
 }
 
-fn entry_span(key: &Node, value: &Node) -> Span {
+fn entry_span(key: N<'_>, value: N<'_>) -> Span {
+    let (k, v) = (key.span(), value.span());
     Span {
-        start: key.span.start,
-        end: key.span.end.max(value.span.end),
+        start: k.start,
+        end: k.end.max(v.end),
     }
 }
 
-fn is_null(node: &Node) -> bool {
-    matches!(&node.kind, NodeKind::Scalar(s) if s.resolve() == Resolved::Null)
+fn is_null(node: N<'_>) -> bool {
+    node.scalar().is_some_and(|s| s.resolve() == Resolved::Null)
+}
+
+fn is_map(node: N<'_>) -> bool {
+    matches!(node.shape(), Shape::Map(_))
 }
 
 /// The top-level `paths` of a document, loaded as the Go tool decodes it.
-fn paths(root: &Node) -> Result<Paths<'_>, String> {
+fn paths(root: N<'_>) -> Result<Paths<'_>, String> {
     let mut out = Paths {
         entry: None,
         items: Keyed::new(),
     };
-    let entries = match &root.kind {
-        NodeKind::Map(entries) => entries,
+    let entries = match root.shape() {
+        Shape::Map(entries) => entries,
         _ if is_null(root) => return Ok(out),
         _ => return Err("the document is not a mapping".into()),
     };
-    let Some((key, value)) = entries.iter().rev().find(|(k, _)| key_str(k) == "paths") else {
+    let Some((key, value)) = entries.pairs().rev().find(|&(k, _)| k.key_is("paths")) else {
         return Ok(out);
     };
     out.entry = Some(entry_span(key, value));
-    let items = match &value.kind {
-        NodeKind::Map(items) => items,
+    let items = match value.shape() {
+        Shape::Map(items) => items,
         _ if is_null(value) => return Ok(out),
         _ => return Err("`paths` is not a mapping".into()),
     };
-    for (k, v) in items {
-        let key = key_str(k).to_string();
-        if !matches!(v.kind, NodeKind::Map(_)) && !is_null(v) {
+    for (k, v) in items.pairs() {
+        let key = key_str(k);
+        if !is_map(v) && !is_null(v) {
             return Err(format!("the path item `{key}` is not a mapping"));
         }
         out.items.insert(Item {
-            key,
+            key: Cow::Borrowed(key),
             node: v,
             span: entry_span(k, v),
-            label: String::new(),
+            param: ("", ""),
         });
     }
     Ok(out)
 }
 
 /// The entries of a node seen as a mapping (`$ref` followed); `None` when it is not one.
-fn map_view<'n>(r: &mut Resolver<'n>, node: &'n Node) -> Option<Vec<(&'n Node, &'n Node)>> {
+fn map_view<'n>(r: &mut Resolver<'n>, node: N<'n>) -> Option<Vec<(N<'n>, N<'n>)>> {
     match r.view(node) {
         View::Map(entries) => Some(entries),
         _ => None,
     }
 }
 
-fn member<'n>(entries: &[(&'n Node, &'n Node)], name: &str) -> Option<(&'n Node, &'n Node)> {
+fn member<'n>(entries: &[(N<'n>, N<'n>)], name: &str) -> Option<(N<'n>, N<'n>)> {
     entries
         .iter()
         .rev()
-        .find(|(k, _)| key_str(k) == name)
+        .find(|&&(k, _)| k.key_is(name))
         .copied()
 }
 
 /// A member's value when it is a string (the Go tool's `.(string)`), else `""`.
-fn string_member(entries: &[(&Node, &Node)], name: &str) -> String {
-    match member(entries, name) {
-        Some((_, v)) => match &v.kind {
-            NodeKind::Scalar(s) if s.resolve() == Resolved::Str => s.value.clone(),
-            _ => String::new(),
-        },
-        None => String::new(),
+fn string_member<'n>(entries: &[(N<'n>, N<'n>)], name: &str) -> &'n str {
+    match member(entries, name).and_then(|(_, v)| v.scalar()) {
+        Some(s) if s.resolve() == Resolved::Str => s.value,
+        _ => "",
     }
 }
 
-fn methods<'n>(r: &mut Resolver<'n>, path_item: &'n Node) -> Keyed<'n> {
+fn methods<'n>(r: &mut Resolver<'n>, path_item: N<'n>) -> Keyed<'n> {
     let mut out = Keyed::new();
     for (k, v) in map_view(r, path_item).unwrap_or_default() {
         let key = key_str(k);
         if METHODS.contains(&key) {
             out.insert(Item {
-                key: key.to_string(),
+                key: Cow::Borrowed(key),
                 node: v,
                 span: entry_span(k, v),
-                label: String::new(),
+                param: ("", ""),
             });
         }
     }
     out
 }
 
-fn parameters<'n>(r: &mut Resolver<'n>, op: &[(&'n Node, &'n Node)]) -> Keyed<'n> {
+fn parameters<'n>(r: &mut Resolver<'n>, op: &[(N<'n>, N<'n>)]) -> Keyed<'n> {
     let mut out = Keyed::new();
     let Some((_, list)) = member(op, "parameters") else {
         return out;
@@ -237,37 +288,36 @@ fn parameters<'n>(r: &mut Resolver<'n>, op: &[(&'n Node, &'n Node)]) -> Keyed<'n
     let View::Seq(items) = r.view(list) else {
         return out;
     };
-    for item in items {
+    for item in items.iter() {
         let Some(fields) = map_view(r, item) else {
             continue;
         };
         let name = string_member(&fields, "name");
         let location = string_member(&fields, "in");
-        let key = format!("{name}:{location}");
-        if key == ":" {
+        if name.is_empty() && location.is_empty() {
             continue;
         }
         out.insert(Item {
-            key,
+            key: Cow::Owned(format!("{name}:{location}")),
             node: item,
-            span: item.span,
-            label: format!("{location} param '{name}'"),
+            span: item.span(),
+            param: (name, location),
         });
     }
     out
 }
 
-fn responses<'n>(r: &mut Resolver<'n>, op: &[(&'n Node, &'n Node)]) -> Keyed<'n> {
+fn responses<'n>(r: &mut Resolver<'n>, op: &[(N<'n>, N<'n>)]) -> Keyed<'n> {
     let mut out = Keyed::new();
     let Some((_, value)) = member(op, "responses") else {
         return out;
     };
     for (k, v) in map_view(r, value).unwrap_or_default() {
         out.insert(Item {
-            key: key_str(k).to_string(),
+            key: Cow::Borrowed(key_str(k)),
             node: v,
             span: entry_span(k, v),
-            label: String::new(),
+            param: ("", ""),
         });
     }
     out
@@ -302,7 +352,7 @@ impl<'d, 'f> Differ<'d, 'f> {
         self.changes.push(change);
     }
 
-    fn equal(&mut self, old: &'d Node, new: &'d Node) -> bool {
+    fn equal(&mut self, old: N<'d>, new: N<'d>) -> bool {
         if identical_without_refs(old, new) {
             return true;
         }
@@ -311,7 +361,7 @@ impl<'d, 'f> Differ<'d, 'f> {
         a == b
     }
 
-    fn path_item(&mut self, p: &str, old: &'d Node, new: &'d Node, new_span: Span) {
+    fn path_item(&mut self, p: &str, old: N<'d>, new: N<'d>, new_span: Span) {
         let old_methods = methods(&mut self.old, old);
         let new_methods = methods(&mut self.new, new);
         for slot in merge_order(&old_methods, &new_methods) {
@@ -346,7 +396,7 @@ impl<'d, 'f> Differ<'d, 'f> {
         }
     }
 
-    fn operation(&mut self, p: &str, m: &str, old: &'d Node, new: &'d Node, op_span: Span) {
+    fn operation(&mut self, p: &str, m: &str, old: N<'d>, new: N<'d>, op_span: Span) {
         let old_op = map_view(&mut self.old, old);
         let new_op = map_view(&mut self.new, new);
         if old_op.is_none() && new_op.is_none() {
@@ -361,7 +411,7 @@ impl<'d, 'f> Differ<'d, 'f> {
         for slot in merge_order(&old_params, &new_params) {
             match slot {
                 Slot::Old(o) => {
-                    let label = format!("{m} {p} {}", o.label);
+                    let label = format!("{m} {p} {}", o.label());
                     self.push(
                         format!("{base}.parameters[{}]", o.key),
                         ChangeType::Removed,
@@ -372,7 +422,7 @@ impl<'d, 'f> Differ<'d, 'f> {
                     );
                 }
                 Slot::New(n) => {
-                    let label = format!("{m} {p} {}", n.label);
+                    let label = format!("{m} {p} {}", n.label());
                     self.push(
                         format!("{base}.parameters[{}]", n.key),
                         ChangeType::Added,
@@ -384,13 +434,13 @@ impl<'d, 'f> Differ<'d, 'f> {
                 }
                 Slot::Both(o, n) => {
                     if !self.equal(o.node, n.node) {
-                        let old_label = format!("{m} {p} {}", o.label);
+                        let old_label = format!("{m} {p} {}", o.label());
                         self.push(
                             format!("{base}.parameters[{}]", n.key),
                             ChangeType::Modified,
                             format!("{old_label} modified"),
                             Some(old_label),
-                            Some(format!("{m} {p} {}", n.label)),
+                            Some(format!("{m} {p} {}", n.label())),
                             n.span,
                         );
                     }
@@ -487,10 +537,16 @@ mod tests {
     use super::*;
     use crate::diff::Classification;
 
+    /// The changes, the same whether the files were read into the compact tree directly (as
+    /// the diff reads them) or into nodes and converted.
     fn run(old: &str, new: &str) -> Vec<Change> {
+        let o = SourceFile::parse_tree("old/openapi.yaml", old).expect("old parses");
+        let n = SourceFile::parse_tree("interfaces/openapi.yaml", new).expect("new parses");
+        let changes = diff(&o, &n);
         let o = SourceFile::parse("old/openapi.yaml", old).expect("old parses");
         let n = SourceFile::parse("interfaces/openapi.yaml", new).expect("new parses");
-        diff(&o, &n)
+        assert_eq!(diff(&o, &n), changes);
+        changes
     }
 
     fn brief(changes: &[Change]) -> Vec<(String, &'static str, &'static str)> {

@@ -4,7 +4,7 @@
 //! `~1` -> `/` and `~0` -> `~`) are followed; anything else (`other.yaml#/x`, URLs, `#anchor`,
 //! a pointer to nothing) stays as its text.
 //!
-//! Two services are offered over a parsed [`Node`] tree:
+//! Two services are offered over a parsed [`Tree`]:
 //!
 //! * [`Resolver::view`]: the structure of a node with its `$ref` followed, for walking keys
 //!   (path items, operations, parameters, responses, schema `properties`). A mapping that has a
@@ -12,7 +12,7 @@
 //! * [`Resolver::canonical`]: an interned canonical value of a node with every local `$ref`
 //!   expanded, so two values are deep-equal exactly when their ids are equal. Key order,
 //!   formatting and quoting do not matter; sequence order, values, keys and scalar types do
-//!   (the typing of [`Node::to_json_lossy`]: `1` equals `1.0`).
+//!   (the typing of [`crate::source::Node::to_json_lossy`]: `1` equals `1.0`).
 //!
 //! Expansion is bounded. A `$ref` whose target is already being expanded stays unexpanded (its
 //! text), so cycles terminate. The canonical value of a target is memoised whenever it cannot
@@ -27,7 +27,8 @@ use std::rc::Rc;
 
 use serde_json::Value;
 
-use crate::source::{Node, NodeKind, Resolved};
+use super::tree::{Kids, Shape, N};
+use crate::source::Resolved;
 
 /// Nodes visited inside `$ref` expansions (memo hits excluded) before references stop being
 /// expanded, per document.
@@ -100,8 +101,8 @@ impl Interner {
 pub enum View<'n> {
     /// Entries in document order: the node's own keys first, then those of the referenced
     /// mapping(s) that they do not override. A followed `$ref` entry is left out.
-    Map(Vec<(&'n Node, &'n Node)>),
-    Seq(&'n [Node]),
+    Map(Vec<(N<'n>, N<'n>)>),
+    Seq(Kids<'n>),
     /// A scalar (null included).
     Scalar,
 }
@@ -111,9 +112,9 @@ pub enum View<'n> {
 /// computed incrementally (Tarjan's algorithm, resumed from each new target).
 #[derive(Default)]
 struct Graph<'n> {
-    /// Target node address -> target index.
-    index: HashMap<*const Node, usize>,
-    nodes: Vec<&'n Node>,
+    /// Target node -> target index.
+    index: HashMap<u32, usize>,
+    nodes: Vec<N<'n>>,
     /// Out-edges, filled when the target is first visited.
     edges: Vec<Vec<usize>>,
     order: Vec<usize>,
@@ -133,9 +134,9 @@ const UNSEEN: usize = usize::MAX;
 
 /// Resolves the local references of one document.
 pub struct Resolver<'n> {
-    root: &'n Node,
-    pointers: HashMap<String, Option<&'n Node>>,
-    key_index: HashMap<*const Node, HashMap<String, usize>>,
+    root: N<'n>,
+    pointers: HashMap<String, Option<N<'n>>>,
+    key_index: HashMap<u32, HashMap<&'n str, usize>>,
     graph: Graph<'n>,
     memo: HashMap<usize, CanonId>,
     expanded: usize,
@@ -143,37 +144,30 @@ pub struct Resolver<'n> {
 }
 
 /// The `$ref` string of a mapping, if it has one.
-pub fn ref_of(node: &Node) -> Option<&str> {
-    let NodeKind::Map(entries) = &node.kind else {
-        return None;
-    };
-    entries
-        .iter()
-        .find(|(k, v)| is_ref_entry(k, v))
-        .and_then(|(_, v)| match &v.kind {
-            NodeKind::Scalar(s) => Some(s.value.as_str()),
-            _ => None,
-        })
+pub fn ref_of(node: N<'_>) -> Option<&str> {
+    node.entries()?
+        .pairs()
+        .find(|&(k, v)| is_ref_entry(k, v))
+        .and_then(|(_, v)| v.scalar())
+        .map(|s| s.value)
 }
 
-/// A mapping key's text as [`Node::key_text`] gives it (null keys are empty), without copying.
-pub fn key_str(node: &Node) -> &str {
-    match &node.kind {
-        NodeKind::Scalar(s)
-            if !s.indicated_string
-                && matches!(s.value.as_str(), "~" | "null" | "Null" | "NULL") =>
-        {
-            ""
-        }
-        NodeKind::Scalar(s) => &s.value,
-        _ => "",
+/// A mapping key's text as [`crate::source::Node::key_text`] gives it (null keys are empty),
+/// without copying.
+pub fn key_str(node: N<'_>) -> &str {
+    match node.scalar() {
+        Some(s) if !s.indicated && matches!(s.value, "~" | "null" | "Null" | "NULL") => "",
+        Some(s) => s.value,
+        None => "",
     }
 }
 
 /// A `$ref: <string>` entry.
-fn is_ref_entry(key: &Node, value: &Node) -> bool {
-    matches!(&key.kind, NodeKind::Scalar(k) if k.value == "$ref")
-        && matches!(&value.kind, NodeKind::Scalar(v) if v.indicated_string || v.resolve() == Resolved::Str)
+fn is_ref_entry(key: N<'_>, value: N<'_>) -> bool {
+    key.value_is("$ref")
+        && value
+            .scalar()
+            .is_some_and(|v| v.indicated || v.resolve() == Resolved::Str)
 }
 
 /// The reference tokens of a local JSON-pointer reference (`#/a/b~1c` -> `["a", "b/c"]`);
@@ -228,10 +222,10 @@ pub fn index_token(token: &str) -> Option<usize> {
     token.parse().ok()
 }
 
-fn leaf(node: &Node) -> Canon {
-    if let NodeKind::Scalar(s) = &node.kind {
-        if s.indicated_string {
-            return Canon::Str(s.value.as_str().into());
+fn leaf(node: N<'_>) -> Canon {
+    if let Some(s) = node.scalar() {
+        if s.indicated {
+            return Canon::Str(s.value.into());
         }
     }
     match node.to_json_lossy() {
@@ -252,33 +246,21 @@ fn leaf(node: &Node) -> Canon {
     }
 }
 
-/// Whether two subtrees are written identically (same kinds, scalar texts, styles and tags,
-/// same keys in the same order) and hold no `$ref` key at all. Such subtrees have the same
-/// canonical value whichever documents they belong to, so this answers most comparisons
-/// without building canonical values; `false` only means "compare canonically".
-pub fn identical_without_refs(a: &Node, b: &Node) -> bool {
-    identical(a, b, 0)
+/// See [`super::tree::identical_without_refs`] (depth-bounded like the expansion).
+pub fn identical_without_refs(a: N<'_>, b: N<'_>) -> bool {
+    super::tree::identical_without_refs(a, b, MAX_DEPTH)
 }
 
-fn identical(a: &Node, b: &Node, depth: usize) -> bool {
-    if depth > MAX_DEPTH {
-        return false;
+fn view_leaf(node: N<'_>) -> View<'_> {
+    match node.shape() {
+        Shape::Seq(items) => View::Seq(items),
+        _ => View::Scalar,
     }
-    match (&a.kind, &b.kind) {
-        (NodeKind::Scalar(x), NodeKind::Scalar(y)) => x == y,
-        (NodeKind::Seq(x), NodeKind::Seq(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| identical(p, q, depth + 1))
-        }
-        (NodeKind::Map(x), NodeKind::Map(y)) => {
-            x.len() == y.len()
-                && x.iter().zip(y).all(|((ka, va), (kb, vb))| {
-                    matches!((&ka.kind, &kb.kind), (NodeKind::Scalar(p), NodeKind::Scalar(q))
-                        if p == q && p.value != "$ref")
-                        && identical(va, vb, depth + 1)
-                })
-        }
-        _ => false,
-    }
+}
+
+/// Whether a mapping has a `$ref` key (with any value).
+fn has_ref_key(entries: Kids<'_>) -> bool {
+    entries.pairs().any(|(k, _)| k.value_is("$ref"))
 }
 
 /// Result of canonicalising a node: its id and whether it was cut short by a bound (depth or
@@ -286,7 +268,7 @@ fn identical(a: &Node, b: &Node, depth: usize) -> bool {
 type Canonical = (CanonId, bool);
 
 impl<'n> Resolver<'n> {
-    pub fn new(root: &'n Node) -> Self {
+    pub fn new(root: N<'n>) -> Self {
         Resolver {
             root,
             pointers: HashMap::new(),
@@ -299,7 +281,7 @@ impl<'n> Resolver<'n> {
     }
 
     /// The node a local reference points to.
-    pub fn lookup(&mut self, reference: &str) -> Option<&'n Node> {
+    pub fn lookup(&mut self, reference: &str) -> Option<N<'n>> {
         if let Some(hit) = self.pointers.get(reference) {
             return *hit;
         }
@@ -308,7 +290,7 @@ impl<'n> Resolver<'n> {
         found
     }
 
-    fn walk(&mut self, reference: &str) -> Option<&'n Node> {
+    fn walk(&mut self, reference: &str) -> Option<N<'n>> {
         let tokens = pointer_tokens(reference)?;
         let mut node = self.root;
         for token in &tokens {
@@ -317,34 +299,31 @@ impl<'n> Resolver<'n> {
         Some(node)
     }
 
-    fn child(&mut self, node: &'n Node, token: &str) -> Option<&'n Node> {
-        match &node.kind {
-            NodeKind::Map(entries) if entries.len() >= INDEX_FROM => {
-                let index = self
-                    .key_index
-                    .entry(node as *const Node)
-                    .or_insert_with(|| {
-                        entries
-                            .iter()
-                            .enumerate()
-                            .map(|(i, (k, _))| (key_str(k).to_string(), i))
-                            .collect()
-                    });
+    fn child(&mut self, node: N<'n>, token: &str) -> Option<N<'n>> {
+        match node.shape() {
+            Shape::Map(entries) if entries.len() / 2 >= INDEX_FROM => {
+                let index = self.key_index.entry(node.id()).or_insert_with(|| {
+                    entries
+                        .pairs()
+                        .enumerate()
+                        .map(|(i, (k, _))| (key_str(k), i))
+                        .collect()
+                });
                 let i = *index.get(token)?;
-                entries.get(i).map(|(_, v)| v)
+                entries.get(2 * i + 1)
             }
-            NodeKind::Map(entries) => entries
-                .iter()
+            Shape::Map(entries) => entries
+                .pairs()
                 .rev()
-                .find(|(k, _)| key_str(k) == token)
+                .find(|&(k, _)| k.key_is(token))
                 .map(|(_, v)| v),
-            NodeKind::Seq(items) => items.get(index_token(token)?),
-            NodeKind::Scalar(_) => None,
+            Shape::Seq(items) => items.get(index_token(token)?),
+            Shape::Scalar(_) => None,
         }
     }
 
     /// The target of a mapping's local `$ref`, if it resolves.
-    fn local_target(&mut self, node: &'n Node) -> Option<&'n Node> {
+    fn local_target(&mut self, node: N<'n>) -> Option<N<'n>> {
         let reference = ref_of(node)?;
         if !reference.starts_with('#') {
             return None;
@@ -353,37 +332,41 @@ impl<'n> Resolver<'n> {
     }
 
     /// The node's structure with its `$ref` (chain) followed; see [`View`].
-    pub fn view(&mut self, node: &'n Node) -> View<'n> {
-        match &node.kind {
-            NodeKind::Scalar(_) => return View::Scalar,
-            NodeKind::Seq(items) => return View::Seq(items),
-            NodeKind::Map(_) => {}
+    pub fn view(&mut self, node: N<'n>) -> View<'n> {
+        let entries = match node.shape() {
+            Shape::Scalar(_) => return View::Scalar,
+            Shape::Seq(items) => return View::Seq(items),
+            Shape::Map(entries) => entries,
+        };
+        if !has_ref_key(entries) {
+            // The common case: nothing to follow.
+            return View::Map(entries.pairs().collect());
         }
-        let mut out: Vec<(&'n Node, &'n Node)> = Vec::new();
-        let mut seen: Option<HashSet<String>> = None;
-        let mut visited: Vec<*const Node> = vec![node as *const Node];
+        let mut out: Vec<(N<'n>, N<'n>)> = Vec::new();
+        let mut seen: Option<HashSet<&'n str>> = None;
+        let mut visited: Vec<u32> = vec![node.id()];
         let mut current = node;
-        while let NodeKind::Map(entries) = &current.kind {
+        while let Some(entries) = current.entries() {
             let target = self
                 .local_target(current)
-                .filter(|t| !visited.contains(&(*t as *const Node)) && visited.len() <= MAX_HOPS);
+                .filter(|t| !visited.contains(&t.id()) && visited.len() <= MAX_HOPS);
             let follow = match target {
-                Some(t) => match &t.kind {
-                    NodeKind::Map(_) => Some(t),
+                Some(t) => match t.shape() {
+                    Shape::Map(_) => Some(t),
                     // A bare reference to a sequence or scalar is that value.
-                    _ if out.is_empty() && entries.iter().all(|(k, v)| is_ref_entry(k, v)) => {
-                        return self.view_leaf(t);
+                    _ if out.is_empty() && entries.pairs().all(|(k, v)| is_ref_entry(k, v)) => {
+                        return view_leaf(t);
                     }
                     _ => None,
                 },
                 None => None,
             };
-            for (k, v) in entries {
+            for (k, v) in entries.pairs() {
                 if follow.is_some() && is_ref_entry(k, v) {
                     continue;
                 }
                 if let Some(seen) = &mut seen {
-                    if !seen.insert(key_str(k).to_string()) {
+                    if !seen.insert(key_str(k)) {
                         continue;
                     }
                 }
@@ -393,46 +376,39 @@ impl<'n> Resolver<'n> {
                 break;
             };
             if seen.is_none() {
-                seen = Some(out.iter().map(|(k, _)| key_str(k).to_string()).collect());
+                seen = Some(out.iter().map(|&(k, _)| key_str(k)).collect());
             }
-            visited.push(next as *const Node);
+            visited.push(next.id());
             current = next;
         }
         View::Map(out)
     }
 
-    fn view_leaf(&self, node: &'n Node) -> View<'n> {
-        match &node.kind {
-            NodeKind::Seq(items) => View::Seq(items),
-            _ => View::Scalar,
-        }
-    }
-
     /// The canonical value of `node` with its local references expanded.
-    pub fn canonical(&mut self, node: &'n Node, interner: &mut Interner) -> CanonId {
+    pub fn canonical(&mut self, node: N<'n>, interner: &mut Interner) -> CanonId {
         self.canon(node, interner, 0).0
     }
 
-    fn canon(&mut self, node: &'n Node, it: &mut Interner, depth: usize) -> Canonical {
+    fn canon(&mut self, node: N<'n>, it: &mut Interner, depth: usize) -> Canonical {
         if self.stack_len > 0 {
             self.expanded = self.expanded.saturating_add(1);
         }
         if depth > MAX_DEPTH {
             return (it.intern(Canon::Str("$too-deep".into())), true);
         }
-        match &node.kind {
-            NodeKind::Scalar(_) => (it.intern(leaf(node)), false),
-            NodeKind::Seq(items) => {
+        match node.shape() {
+            Shape::Scalar(_) => (it.intern(leaf(node)), false),
+            Shape::Seq(items) => {
                 let mut ids = Vec::with_capacity(items.len());
                 let mut cut = false;
-                for item in items {
+                for item in items.iter() {
                     let (id, c) = self.canon(item, it, depth + 1);
                     cut |= c;
                     ids.push(id);
                 }
                 (it.intern(Canon::Seq(ids.into_boxed_slice())), cut)
             }
-            NodeKind::Map(entries) => match self.local_target(node) {
+            Shape::Map(entries) => match self.local_target(node) {
                 Some(target) => self.canon_ref(entries, target, it, depth),
                 None => self.literal(entries, it, depth),
             },
@@ -440,15 +416,10 @@ impl<'n> Resolver<'n> {
     }
 
     /// A mapping as written (a `$ref` in it stays text).
-    fn literal(
-        &mut self,
-        entries: &'n [(Node, Node)],
-        it: &mut Interner,
-        depth: usize,
-    ) -> Canonical {
-        let mut out = Vec::with_capacity(entries.len());
+    fn literal(&mut self, entries: Kids<'n>, it: &mut Interner, depth: usize) -> Canonical {
+        let mut out = Vec::with_capacity(entries.len() / 2);
         let mut cut = false;
-        for (k, v) in entries {
+        for (k, v) in entries.pairs() {
             let (id, c) = self.canon(v, it, depth + 1);
             cut |= c;
             out.push((key_str(k).into(), id));
@@ -458,8 +429,8 @@ impl<'n> Resolver<'n> {
 
     fn canon_ref(
         &mut self,
-        entries: &'n [(Node, Node)],
-        target: &'n Node,
+        entries: Kids<'n>,
+        target: N<'n>,
         it: &mut Interner,
         depth: usize,
     ) -> Canonical {
@@ -492,9 +463,9 @@ impl<'n> Resolver<'n> {
                 (id, c)
             }
         };
-        let siblings: Vec<&'n (Node, Node)> = entries
-            .iter()
-            .filter(|(k, v)| !is_ref_entry(k, v))
+        let siblings: Vec<(N<'n>, N<'n>)> = entries
+            .pairs()
+            .filter(|&(k, v)| !is_ref_entry(k, v))
             .collect();
         if siblings.is_empty() {
             return (target_id, cut);
@@ -539,10 +510,10 @@ impl<'n> Resolver<'n> {
     }
 
     /// The index of a reference target, registering it on first sight.
-    fn target_id(&mut self, target: &'n Node) -> usize {
+    fn target_id(&mut self, target: N<'n>) -> usize {
         let g = &mut self.graph;
         let next = g.nodes.len();
-        let id = *g.index.entry(target as *const Node).or_insert(next);
+        let id = *g.index.entry(target.id()).or_insert(next);
         if id == next {
             g.nodes.push(target);
             g.edges.push(Vec::new());
@@ -556,18 +527,18 @@ impl<'n> Resolver<'n> {
     }
 
     /// The targets referenced anywhere inside a target's subtree.
-    fn scan_edges(&mut self, target: &'n Node) -> Vec<usize> {
+    fn scan_edges(&mut self, target: N<'n>) -> Vec<usize> {
         let mut out = Vec::new();
-        let mut todo: Vec<&'n Node> = vec![target];
+        let mut todo: Vec<N<'n>> = vec![target];
         while let Some(node) = todo.pop() {
-            match &node.kind {
-                NodeKind::Scalar(_) => {}
-                NodeKind::Seq(items) => todo.extend(items.iter()),
-                NodeKind::Map(entries) => {
+            match node.shape() {
+                Shape::Scalar(_) => {}
+                Shape::Seq(items) => todo.extend(items.iter()),
+                Shape::Map(entries) => {
                     if let Some(t) = self.local_target(node) {
                         out.push(self.target_id(t));
                     }
-                    todo.extend(entries.iter().map(|(_, v)| v));
+                    todo.extend(entries.pairs().map(|(_, v)| v));
                 }
             }
         }
@@ -658,10 +629,10 @@ impl<'n> Resolver<'n> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diff::SourceFile;
+    use crate::diff::tree::{self, Tree};
 
-    fn file(text: &str) -> SourceFile<'_> {
-        SourceFile::parse("t.yaml", text).expect("parses")
+    fn file(text: &str) -> Tree<'_> {
+        tree::parse(text).expect("parses").expect("not empty")
     }
 
     #[test]
@@ -692,11 +663,11 @@ mod tests {
             text.push_str(&format!("  k{i}: {i}\n"));
         }
         let f = file(&text);
-        let mut r = Resolver::new(&f.root);
+        let mut r = Resolver::new(f.root());
         let b = r.lookup("#/list/1").expect("found");
         assert_eq!(b.to_json_lossy(), Value::from("b"));
         assert_eq!(
-            r.lookup("#/big/k33").map(Node::to_json_lossy),
+            r.lookup("#/big/k33").map(N::to_json_lossy),
             Some(Value::from(33))
         );
         assert!(r.lookup("#/big/k99").is_none());
@@ -708,9 +679,9 @@ mod tests {
     fn canonical_ignores_order_and_style_but_not_types() {
         let f = file("a: {x: 1, y: [1, 2]}\nb: {\"y\": [1, 2.0], x: 1.0}\nc: {x: '1', y: [1, 2]}\nd: {x: 1, y: [2, 1]}\n");
         let mut it = Interner::default();
-        let mut r = Resolver::new(&f.root);
+        let mut r = Resolver::new(f.root());
         let mut id = |k: &str| {
-            let n = f.root.get(k).expect("key");
+            let n = f.root().get(k).expect("key");
             r.canonical(n, &mut it)
         };
         let a = id("a");
@@ -725,9 +696,9 @@ mod tests {
             "defs:\n  A: {type: object, description: x}\nr1: {$ref: '#/defs/A'}\nr2: {type: object, description: x}\nr3: {$ref: '#/defs/A', description: y}\nr4: {type: object, description: y}\nr5: {$ref: 'other.yaml#/A'}\nr6: {$ref: '#/nowhere'}\n",
         );
         let mut it = Interner::default();
-        let mut r = Resolver::new(&f.root);
+        let mut r = Resolver::new(f.root());
         let mut c = |k: &str| {
-            let n = f.root.get(k).expect("key");
+            let n = f.root().get(k).expect("key");
             r.canonical(n, &mut it)
         };
         assert_eq!(c("r1"), c("r2"));
@@ -742,18 +713,21 @@ mod tests {
         let f1 = file(text);
         let f2 = file(text);
         let mut it = Interner::default();
-        let mut r1 = Resolver::new(&f1.root);
-        let mut r2 = Resolver::new(&f2.root);
-        let ra1 = r1.canonical(f1.root.get("ra").expect("ra"), &mut it);
-        let rb1 = r1.canonical(f1.root.get("rb").expect("rb"), &mut it);
+        let mut r1 = Resolver::new(f1.root());
+        let mut r2 = Resolver::new(f2.root());
+        let ra1 = r1.canonical(f1.root().get("ra").expect("ra"), &mut it);
+        let rb1 = r1.canonical(f1.root().get("rb").expect("rb"), &mut it);
         // Opposite order on the other copy.
-        let rb2 = r2.canonical(f2.root.get("rb").expect("rb"), &mut it);
-        let ra2 = r2.canonical(f2.root.get("ra").expect("ra"), &mut it);
+        let rb2 = r2.canonical(f2.root().get("rb").expect("rb"), &mut it);
+        let ra2 = r2.canonical(f2.root().get("ra").expect("ra"), &mut it);
         assert_eq!(ra1, ra2);
         assert_eq!(rb1, rb2);
         assert_ne!(ra1, rb1);
-        let s = r1.canonical(f1.root.get("self").expect("self"), &mut it);
-        assert_eq!(s, r2.canonical(f2.root.get("self").expect("self"), &mut it));
+        let s = r1.canonical(f1.root().get("self").expect("self"), &mut it);
+        assert_eq!(
+            s,
+            r2.canonical(f2.root().get("self").expect("self"), &mut it)
+        );
     }
 
     #[test]
@@ -761,13 +735,13 @@ mod tests {
         let f = file(
             "a: {$ref: '#/b', own: 1}\nb: {$ref: '#/c', own: 2, mid: 2}\nc: {own: 3, deep: 3}\nloop: {$ref: '#/loop', k: 1}\nlist: {$ref: '#/items'}\nitems: [1, 2]\n",
         );
-        let mut r = Resolver::new(&f.root);
-        let View::Map(entries) = r.view(f.root.get("a").expect("a")) else {
+        let mut r = Resolver::new(f.root());
+        let View::Map(entries) = r.view(f.root().get("a").expect("a")) else {
             panic!("map")
         };
         let got: Vec<(String, Value)> = entries
             .iter()
-            .map(|(k, v)| (k.key_text(), v.to_json_lossy()))
+            .map(|&(k, v)| (key_str(k).to_string(), v.to_json_lossy()))
             .collect();
         assert_eq!(
             got,
@@ -777,11 +751,13 @@ mod tests {
                 ("deep".into(), Value::from(3)),
             ]
         );
-        let View::Map(entries) = r.view(f.root.get("loop").expect("loop")) else {
+        let View::Map(entries) = r.view(f.root().get("loop").expect("loop")) else {
             panic!("map")
         };
         assert_eq!(entries.len(), 2);
-        assert!(matches!(r.view(f.root.get("list").expect("list")), View::Seq(s) if s.len() == 2));
+        assert!(
+            matches!(r.view(f.root().get("list").expect("list")), View::Seq(s) if s.len() == 2)
+        );
     }
 
     #[test]
@@ -789,7 +765,7 @@ mod tests {
         let f = file(
             "a: {x: {$ref: '#/b'}}\nb: {y: {$ref: '#/c'}}\nc: {z: {$ref: '#/a'}, w: {$ref: '#/d'}}\nd: {v: 1}\ne: {$ref: '#/e'}\n",
         );
-        let mut r = Resolver::new(&f.root);
+        let mut r = Resolver::new(f.root());
         let id = |r: &mut Resolver<'_>, p: &str| {
             let t = r.lookup(p).expect("target");
             r.target_id(t)
@@ -822,14 +798,14 @@ mod tests {
         let changed = text.replace("end: true", "end: false");
         let f2 = file(&changed);
         let mut it = Interner::default();
-        let mut r1 = Resolver::new(&f1.root);
-        let mut r2 = Resolver::new(&f2.root);
-        let a = r1.canonical(f1.root.get("root").expect("root"), &mut it);
-        let b = r2.canonical(f2.root.get("root").expect("root"), &mut it);
+        let mut r1 = Resolver::new(f1.root());
+        let mut r2 = Resolver::new(f2.root());
+        let a = r1.canonical(f1.root().get("root").expect("root"), &mut it);
+        let b = r2.canonical(f2.root().get("root").expect("root"), &mut it);
         assert_eq!(a, b);
         // Near the end of the chain the change is seen.
-        let a = r1.canonical(f1.root.get("s2990").expect("s"), &mut it);
-        let b = r2.canonical(f2.root.get("s2990").expect("s"), &mut it);
+        let a = r1.canonical(f1.root().get("s2990").expect("s"), &mut it);
+        let b = r2.canonical(f2.root().get("s2990").expect("s"), &mut it);
         assert_ne!(a, b);
     }
 }
