@@ -17,8 +17,39 @@ pub fn schema_json() -> &'static str {
 
 /// The schema compiled into Rust code at build time: nothing to compile at start-up, and the
 /// runtime schema compiler (most of jsonschema's size) stays out of the wasm.
-#[jsonschema::validator(path = "schema/pacto-v1.0.schema.json", draft = Draft202012)]
+///
+/// The compiled copy is the published schema without its one `pattern` (`service.name`), which
+/// [`service_name_violation`] checks instead: the generated code would compile that pattern with
+/// a general regex engine at run time, and the engine with its Unicode tables was about a fifth
+/// of the wasm. A test keeps the two schema files identical but for that keyword.
+#[jsonschema::validator(path = "schema/pacto-v1.0.validator.json", draft = Draft202012)]
 struct PactoSchema;
+
+/// `service.name`'s `pattern` in the published schema.
+#[cfg(test)]
+const SERVICE_NAME_PATTERN: &str = "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$";
+
+/// Whether a name matches [`SERVICE_NAME_PATTERN`]: a lowercase letter or digit, optionally
+/// followed by letters, digits and hyphens ending in a letter or digit.
+fn is_service_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    let edge = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+    match (b.first(), b.last()) {
+        (Some(first), Some(last)) => {
+            edge(first) && edge(last) && b.iter().all(|c| edge(c) || *c == b'-')
+        }
+        _ => false,
+    }
+}
+
+/// The `pattern` violation of `service.name`, as the schema would report it.
+fn service_name_violation(instance: &Value) -> Option<(String, &Value)> {
+    let name = instance.get("service")?.get("name")?;
+    match name.as_str() {
+        Some(s) if !is_service_name(s) => Some(("service.name".to_string(), name)),
+        _ => None,
+    }
+}
 
 /// The untyped view of the document, as the Go tool's YAML -> JSON round trip produces it.
 /// NaN and infinities have no JSON form: that is `YAML_PARSE_ERROR`.
@@ -75,17 +106,25 @@ fn to_json(node: &Node, path: &str) -> Result<Value, Diagnostic> {
 
 /// Runs the schema; diagnostics come in document order, then by path and message.
 pub fn check(instance: &Value, root: &Node, lines: &LineIndex<'_>) -> Vec<Diagnostic> {
-    if PactoSchema::is_valid(instance) {
+    let name = service_name_violation(instance);
+    if name.is_none() && PactoSchema::is_valid(instance) {
         return Vec::new();
     }
+    let at = |path: String, message: String| {
+        let range = lines.range(root.locate(&path).span);
+        Diagnostic::error(Code::SchemaViolation, path, message).with_range(Some(range))
+    };
     let mut out: Vec<Diagnostic> = PactoSchema::iter_errors(instance)
         .map(|err| {
             let path = diagnostic_path(&err);
             let message = message(&err, &path);
-            let range = lines.range(root.locate(&path).span);
-            Diagnostic::error(Code::SchemaViolation, path, message).with_range(Some(range))
+            at(path, message)
         })
         .collect();
+    if let Some((path, value)) = name {
+        let message = service_name_message(&path, value);
+        out.push(at(path, message));
+    }
     out.sort_by(|a, b| (a.range, &a.path, &a.message).cmp(&(b.range, &b.path, &b.message)));
     out.dedup();
     out
@@ -171,7 +210,12 @@ fn message(err: &ValidationError<'_>, path: &str) -> String {
         ValidationErrorKind::Enum { options } => {
             let list = options
                 .as_array()
-                .map(|a| a.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", "))
+                .map(|a| {
+                    a.iter()
+                        .map(|o| o.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
                 .unwrap_or_default();
             format!("{field} must be one of {list}; got {}", shown(value))
         }
@@ -184,10 +228,9 @@ fn message(err: &ValidationError<'_>, path: &str) -> String {
                 format!("{field} must be {expected_value}; got {}", shown(value))
             }
         }
-        ValidationErrorKind::Pattern { .. } if path == "service.name" => format!(
-            "{field} {} is not a valid service name: use lowercase letters, digits and hyphens, starting and ending with a letter or digit",
-            shown(value)
-        ),
+        ValidationErrorKind::Pattern { .. } if path == "service.name" => {
+            service_name_message(path, value)
+        }
         ValidationErrorKind::Pattern { pattern } => {
             format!("{field} {} does not match {pattern}", shown(value))
         }
@@ -212,6 +255,14 @@ fn message(err: &ValidationError<'_>, path: &str) -> String {
     }
 }
 
+fn service_name_message(path: &str, value: &Value) -> String {
+    format!(
+        "{} {} is not a valid service name: use lowercase letters, digits and hyphens, starting and ending with a letter or digit",
+        field_name(path),
+        shown(value)
+    )
+}
+
 fn article(t: &str) -> String {
     match t {
         "integer" => "an integer".into(),
@@ -219,5 +270,56 @@ fn article(t: &str) -> String {
         "array" => "a list".into(),
         "null" => "null".into(),
         other => format!("a {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The compiled schema is the published one without `service.name`'s `pattern`, which is
+    /// exactly the pattern [`is_service_name`] implements.
+    #[test]
+    fn compiled_schema_is_the_published_one_but_for_the_name_pattern() {
+        let mut published: Value = serde_json::from_str(SCHEMA).expect("published schema");
+        let compiled: Value =
+            serde_json::from_str(include_str!("../../schema/pacto-v1.0.validator.json"))
+                .expect("compiled schema");
+        let name = published
+            .pointer_mut("/properties/service/properties/name")
+            .and_then(Value::as_object_mut)
+            .expect("service.name in the schema");
+        assert_eq!(
+            name.remove("pattern"),
+            Some(Value::from(SERVICE_NAME_PATTERN))
+        );
+        assert_eq!(published, compiled);
+    }
+
+    #[test]
+    fn service_names_like_the_regex() {
+        let re = regex::Regex::new(SERVICE_NAME_PATTERN).expect("pattern");
+        let alphabet: Vec<char> = "az09-A_. \n\u{e9}Z".chars().collect();
+        // Every string up to length 4 over the alphabet, plus a few long ones.
+        let mut cases: Vec<String> = vec![String::new()];
+        let mut frontier = cases.clone();
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for s in &frontier {
+                for c in &alphabet {
+                    next.push(format!("{s}{c}"));
+                }
+            }
+            cases.extend(next.iter().cloned());
+            frontier = next;
+        }
+        cases.push("order-service-v2".into());
+        cases.push("a".repeat(300));
+        cases.push(format!("{}-", "a".repeat(300)));
+        cases.push("payments\n".into());
+        for case in &cases {
+            assert_eq!(is_service_name(case), re.is_match(case), "{case:?}");
+        }
+        assert!(cases.len() > 10_000);
     }
 }
