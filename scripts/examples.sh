@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the CLI over every example bundle: `validate` then `explain` for each
-# directory in examples/. Every example is tried; the exit status is 1 if any
+# Runs the CLI over every example bundle: `validate`, `explain`, `graph` and
+# `doc` for each directory in examples/ (graph shows registry dependencies that
+# cannot be reached as error edges, which never fails it). Every example is tried; the exit status is 1 if any
 # command failed, so one broken example does not hide the others.
 set -uo pipefail
 
@@ -16,7 +17,7 @@ for dir in examples/*/; do
   [ -d "$dir" ] || continue
   dir="${dir%/}"
   count=$((count + 1))
-  for command in validate explain; do
+  for command in validate explain graph doc; do
     printf '\n$ pacto %s %s\n' "$command" "$dir"
     if ! "$node" "${pacto[@]}" "$command" "$dir"; then
       failed+=("pacto $command $dir")
@@ -34,4 +35,4 @@ if [ "${#failed[@]}" -gt 0 ]; then
   printf '  %s\n' "${failed[@]}"
   exit 1
 fi
-echo "examples: $count bundle(s) validated and explained"
+echo "examples: $count bundle(s) validated, explained, graphed and documented"
