@@ -242,6 +242,21 @@ static COMMENT_STOP: [bool; 256] = {
     t
 };
 static FLOW_STOP: [bool; 256] = stop_table(true);
+/// Bytes that may end a quoted scalar or need a closer look: quotes, backslashes, control
+/// characters and a possible byte order mark.
+static QUOTED_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = true;
+        c += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[0xEF] = true;
+    t
+};
 
 /// Eight bytes at a time: `ONES` in each byte, and each byte's high bit.
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -264,6 +279,18 @@ fn may_stop_block_plain(w: u64) -> bool {
     let x = w ^ (ONES * u64::from(b':'));
     let colon = x.wrapping_sub(ONES) & !x;
     (below | colon | w) & HIGH != 0
+}
+
+/// Whether any of the eight bytes of `w` may end a quoted scalar or need a closer look (see
+/// [`QUOTED_STOP`]; any non-ASCII byte counts, for the byte order mark).
+#[inline]
+fn may_stop_quoted(w: u64) -> bool {
+    let below = w.wrapping_sub(ONES * 0x20) & !w;
+    let has = |c: u8| {
+        let x = w ^ (ONES * u64::from(c));
+        x.wrapping_sub(ONES) & !x
+    };
+    (below | has(b'"') | has(b'\'') | has(b'\\') | w) & HIGH != 0
 }
 
 #[inline]
@@ -313,6 +340,26 @@ impl<'a, B: Build> Fast<'a, B> {
     #[inline]
     fn cur(&self) -> u8 {
         self.at(self.pos)
+    }
+
+    /// The first byte at or after `i` that is not a space (indentation runs are long).
+    #[inline]
+    fn skip_spaces(&self, mut i: usize) -> usize {
+        let s = self.s;
+        while let Some(chunk) = s.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let x = u64::from_le_bytes(word) ^ (ONES * u64::from(b' '));
+            if x != 0 {
+                // The lowest byte of `x` that is not zero: the first byte that is not a space.
+                return i + (x.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
+        while s.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        i
     }
 
     fn is_bom(&self, i: usize) -> bool {
@@ -386,9 +433,7 @@ impl<'a, B: Build> Fast<'a, B> {
     /// saphyr's `skip_ws_to_eol` after a token: spaces, then a comment if blanks preceded it.
     fn ws_to_eol(&mut self) -> Option<()> {
         let start = self.pos;
-        while self.cur() == b' ' {
-            self.pos += 1;
-        }
+        self.pos = self.skip_spaces(self.pos);
         if self.cur() == b'#' {
             if self.pos == start {
                 return None;
@@ -401,9 +446,7 @@ impl<'a, B: Build> Fast<'a, B> {
     /// After a line's content: blanks, maybe a comment, then the line break (consumed) or the
     /// end of the input.
     fn end_line(&mut self) -> Option<()> {
-        while self.cur() == b' ' {
-            self.pos += 1;
-        }
+        self.pos = self.skip_spaces(self.pos);
         if self.cur() == b'#' {
             if self.pos == 0 || self.s[self.pos - 1] != b' ' {
                 return None;
@@ -422,13 +465,9 @@ impl<'a, B: Build> Fast<'a, B> {
 
     /// Moves to the next line with content, over blank and comment-only lines.
     fn next_line(&mut self) -> Option<Line> {
-        let s = self.s;
         loop {
             let start = self.pos;
-            let mut i = start;
-            while i < s.len() && s[i] == b' ' {
-                i += 1;
-            }
+            let i = self.skip_spaces(start);
             self.pos = i;
             let col = i - start;
             let line = match self.at(i) {
@@ -570,10 +609,7 @@ impl<'a, B: Build> Fast<'a, B> {
                 return None;
             }
             let colon = self.pos;
-            self.pos += 1;
-            while self.cur() == b' ' {
-                self.pos += 1;
-            }
+            self.pos = self.skip_spaces(self.pos + 1);
             let value = match self.cur() {
                 0 | b'\n' | b'#' => {
                     self.end_line()?;
@@ -713,10 +749,7 @@ impl<'a, B: Build> Fast<'a, B> {
             c if !plain_start(c, self.at(self.pos + 1), false) => return None,
             _ => self.plain(false)?,
         };
-        let mut i = self.pos;
-        while self.at(i) == b' ' {
-            i += 1;
-        }
+        let i = self.skip_spaces(self.pos);
         if self.at(i) == b':' {
             if !is_space_or_eol(self.at(i + 1)) {
                 return None;
@@ -814,6 +847,16 @@ impl<'a, B: Build> Fast<'a, B> {
         let mut escaped = false;
         let mut from = i;
         loop {
+            // Eight bytes at a time while none can end the scalar or need a look, then bytes.
+            while let Some(chunk) = s.get(i..i + 8) {
+                if may_stop_quoted(u64::from_le_bytes(chunk.try_into().ok()?)) {
+                    break;
+                }
+                i += 8;
+            }
+            while i < s.len() && !QUOTED_STOP[usize::from(s[i])] {
+                i += 1;
+            }
             let c = self.at(i);
             match c {
                 0 | b'\n' | b'\r' | b'\t' => return None,
@@ -861,7 +904,7 @@ impl<'a, B: Build> Fast<'a, B> {
         loop {
             match self.cur() {
                 b' ' => {
-                    self.pos += 1;
+                    self.pos = self.skip_spaces(self.pos);
                     blank = true;
                 }
                 b'\n' if multi => {
