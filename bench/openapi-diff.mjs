@@ -1,18 +1,24 @@
 // Section: OpenAPI diff. pacto-wasm `diff()` on two bundles whose http interface
 // points at generated OpenAPI 3 documents (bench/lib/openapi-gen.mjs), at 2,000 and
-// 20,000 paths, and the npm `openapi-diff` package against pacto on a 100-path pair.
+// 20,000 paths, each pair once as YAML and once as JSON (the same documents,
+// `JSON.stringify(doc, null, 2)`: users have both), and the npm `openapi-diff`
+// package against pacto on a 100-path YAML pair.
 //
 // Each bundle is { 'pacto.yaml': <the same contract on both sides>,
-// 'interfaces/openapi.yaml': <YAML text> }, so every change pacto reports comes
+// 'interfaces/openapi.<yaml|json>': <text> }, so every change pacto reports comes
 // from the OpenAPI comparison (/work/shared/spec/diff.md §5). The texts are built
 // before any timing and the generator's object models are dropped before the
-// first diff() call (they would make every GC during the call expensive).
+// first diff() call (they would make every GC during the call expensive). File
+// contents are passed as strings, as a caller reading text files does; one extra
+// row passes the 2,000-path YAML pair as Uint8Array (Buffer.from inside the timing)
+// to show what moving the text into wasm costs.
 //
-// Order: the 100-path pair first (pacto and openapi-diff alternating), then 2,000,
-// then 20,000 paths. The first call at each size is timed on its own and left out
-// of the medians: it grows the wasm memory, and V8 runs a GC after GC as it grows
-// (the first 20,000-path call can take minutes). GC time inside the calls is
-// recorded from perf_hooks 'gc' entries.
+// Order: the 100-path pair first (pacto and openapi-diff alternating; its first
+// pacto call is the process's first diff() and pays the wasm compilation tiers),
+// then 2,000 paths (YAML, JSON), then 20,000 (YAML, JSON). The first call of each
+// size and format is timed on its own and reported next to the median of the
+// calls after it (it grows the wasm memory). GC time inside the calls is recorded
+// from perf_hooks 'gc' entries.
 
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -34,7 +40,11 @@ const MAX_ROUNDS_PEER = 3; // openapi-diff takes seconds per call
 const PACTO_REPS_PEER = 5; // pacto calls per timed round on the 100-path pair
 const SHOW_MISMATCHES = 5;
 
-const PACTO_YAML = `pactoVersion: "1.0"
+const FORMATS = ['yaml', 'json'];
+const FORMAT_NAME = { yaml: 'YAML', json: 'JSON' };
+const BYTES_ROUNDS = 5; // rounds of the Uint8Array variant (2,000 paths, YAML)
+
+const pactoYaml = (format) => `pactoVersion: "1.0"
 service:
   name: generated-api
   version: 1.0.0
@@ -43,12 +53,14 @@ interfaces:
     type: http
     port: 8080
     visibility: public
-    contract: interfaces/openapi.yaml
+    contract: interfaces/openapi.${format}
 `;
 
 const KINDS = ['pathsRemoved', 'pathsAdded', 'parametersModified', 'responsesModified'];
 
-const bundle = (text) => ({ 'pacto.yaml': PACTO_YAML, 'interfaces/openapi.yaml': text });
+const bundle = (text, format = 'yaml') => ({ 'pacto.yaml': pactoYaml(format), [`interfaces/openapi.${format}`]: text });
+/** The same bundle with file contents as UTF-8 bytes. */
+const asBytes = (b) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, Buffer.from(v, 'utf8')]));
 
 /** What kind of change a pacto change is, in the generator's terms ('other: …' otherwise). */
 function kindOf(c) {
@@ -148,54 +160,73 @@ function generate(log, paths, seed, yaml) {
     }
     yamlChecked = true;
   }
-  return { oldText: g.oldText, newText: g.newText, expected: g.expected, stats: g.stats, genMs, yamlChecked };
+  const texts = {
+    yaml: { old: g.oldText, new: g.newText },
+    json: { old: `${JSON.stringify(g.oldDoc, null, 2)}\n`, new: `${JSON.stringify(g.newDoc, null, 2)}\n` },
+  };
+  const bytes = Object.fromEntries(FORMATS.map((f) => [f, { old: Buffer.byteLength(texts[f].old), new: Buffer.byteLength(texts[f].new) }]));
+  return { oldText: g.oldText, newText: g.newText, texts, bytes, expected: g.expected, stats: g.stats, genMs, yamlChecked };
 }
 
 async function measureSize(ctx, gc, paths) {
   const { opts, log } = ctx;
   const diff = ctx.pacto.api.diff;
   let g = generate(log, paths, opts.seed, ctx.deps.yaml);
-  const a = bundle(g.oldText);
-  const b = bundle(g.newText);
-  const { expected, stats } = g;
+  const { expected, stats, bytes } = g;
+  const pairs = Object.fromEntries(FORMATS.map((f) => [f, [bundle(g.texts[f].old, f), bundle(g.texts[f].new, f)]]));
   g = null;
 
-  log(`${fmtInt(paths)} paths: first call`);
-  const first = timed(() => diff(a, b));
-  const firstGc = await gc.between(first.t0, first.t1);
-  const check = checkResult(first.result, expected);
-  const expectTotal = first.result.changes.length;
-
   const rounds = paths > 2000 ? Math.min(opts.rounds, MAX_ROUNDS_LARGE) : opts.rounds;
-  log(`${fmtInt(paths)} paths: ${opts.warmup} warm-up call(s), ${rounds} timed`);
-  for (let w = 0; w < opts.warmup; w++) diff(a, b);
-  const ms = [];
-  const cpuMs = [];
-  const gcMs = [];
-  const gcCounts = [];
-  for (let r = 0; r < rounds; r++) {
-    const t = timed(() => diff(a, b));
-    if (t.result.changes.length !== expectTotal) throw new Error(`${paths} paths: ${t.result.changes.length} changes in a timed round, ${expectTotal} in the first call`);
-    ms.push(t.ms);
-    cpuMs.push(t.cpuMs);
-    const g1 = await gc.between(t.t0, t.t1);
-    gcMs.push(g1.ms);
-    gcCounts.push(g1.count);
+  const formats = {};
+  for (const format of FORMATS) {
+    const [a, b] = pairs[format];
+    const label = `${fmtInt(paths)} paths ${FORMAT_NAME[format]}`;
+    log(`${label}: first call`);
+    const first = timed(() => diff(a, b));
+    const firstGc = await gc.between(first.t0, first.t1);
+    const check = checkResult(first.result, expected);
+    const expectTotal = first.result.changes.length;
+
+    log(`${label}: ${opts.warmup} warm-up call(s), ${rounds} timed`);
+    for (let w = 0; w < opts.warmup; w++) diff(a, b);
+    const ms = [];
+    const cpuMs = [];
+    const gcMs = [];
+    const gcCounts = [];
+    for (let r = 0; r < rounds; r++) {
+      const t = timed(() => diff(a, b));
+      if (t.result.changes.length !== expectTotal) throw new Error(`${label}: ${t.result.changes.length} changes in a timed round, ${expectTotal} in the first call`);
+      ms.push(t.ms);
+      cpuMs.push(t.cpuMs);
+      const g1 = await gc.between(t.t0, t.t1);
+      gcMs.push(g1.ms);
+      gcCounts.push(g1.count);
+    }
+    let asBytesMs = null;
+    if (paths === 2000 && format === 'yaml') {
+      log(`${label}: ${BYTES_ROUNDS} calls with contents as Uint8Array`);
+      const bms = [];
+      for (let r = 0; r < BYTES_ROUNDS; r++) bms.push(timed(() => diff(asBytes(a), asBytes(b))));
+      asBytesMs = { ms: bms.map((t) => t.ms), cpuMs: bms.map((t) => t.cpuMs) };
+      asBytesMs.med = median(asBytesMs.ms);
+      asBytesMs.cpuMed = median(asBytesMs.cpuMs);
+    }
+    formats[format] = {
+      format,
+      bytes: bytes[format],
+      check,
+      first: { ms: first.ms, cpuMs: first.cpuMs, gcMs: firstGc.ms, gcCount: firstGc.count },
+      ms,
+      cpuMs,
+      gcMs,
+      gcCounts,
+      med: median(ms),
+      cpuMed: median(cpuMs),
+      gcMed: median(gcMs),
+      asBytes: asBytesMs,
+    };
   }
-  return {
-    paths,
-    stats,
-    expected,
-    check,
-    first: { ms: first.ms, cpuMs: first.cpuMs, gcMs: firstGc.ms, gcCount: firstGc.count },
-    ms,
-    cpuMs,
-    gcMs,
-    gcCounts,
-    med: median(ms),
-    cpuMed: median(cpuMs),
-    gcMed: median(gcMs),
-  };
+  return { paths, stats, expected, formats };
 }
 
 async function measurePeer(ctx, gc) {
@@ -288,7 +319,6 @@ function atMostRatio(ratio, limit) {
   };
 }
 
-const sizeLabel = (s) => `${fmtInt(s.paths)} paths (${fmtBytes(s.stats.oldBytes)} + ${fmtBytes(s.stats.newBytes)} YAML)`;
 
 export async function run(ctx) {
   const skip = ctx.pacto.error ?? (typeof ctx.pacto.api?.diff !== 'function' ? `${ctx.pacto.entry} has no diff()` : null);
@@ -296,10 +326,10 @@ export async function run(ctx) {
     return {
       skipped: skip,
       rows: [{ metric: 'pacto diff()', measured: 'SKIPPED', by: skip }],
-      targets: [
-        { name: `OpenAPI diff: ${fmtInt(SIZES[0])} paths`, shown: 'SKIPPED', targetText: `≤ ${fmtMs(TARGET_MS)}`, status: 'SKIP', by: 'pacto-wasm not loadable' },
-        { name: 'OpenAPI diff: time linear in size', shown: 'SKIPPED', targetText: `≤ ${fmtRatio(TARGET_LINEAR)}`, status: 'SKIP', by: 'pacto-wasm not loadable' },
-      ],
+      targets: FORMATS.flatMap((f) => [
+        { name: `OpenAPI diff: ${fmtInt(SIZES[0])} paths, ${FORMAT_NAME[f]}`, shown: 'SKIPPED', targetText: `≤ ${fmtMs(TARGET_MS)}`, status: 'SKIP', by: 'pacto-wasm not loadable' },
+        { name: `OpenAPI diff: time linear in size, ${FORMAT_NAME[f]}`, shown: 'SKIPPED', targetText: `≤ ${fmtRatio(TARGET_LINEAR)}`, status: 'SKIP', by: 'pacto-wasm not loadable' },
+      ]),
     };
   }
 
@@ -314,38 +344,57 @@ export async function run(ctx) {
   }
 
   const [small, large] = sizes;
-  const ratio = large.med / small.med;
-  const cpuRatio = large.cpuMed / small.cpuMed;
-  const timeVerdict = atMostMs(small.med, TARGET_MS);
-  const linearVerdict = atMostRatio(ratio, TARGET_LINEAR);
+  const verdicts = {};
+  for (const f of FORMATS) {
+    const ratio = large.formats[f].med / small.formats[f].med;
+    verdicts[f] = {
+      time: atMostMs(small.formats[f].med, TARGET_MS),
+      ratio,
+      cpuRatio: large.formats[f].cpuMed / small.formats[f].cpuMed,
+      linear: atMostRatio(ratio, TARGET_LINEAR),
+    };
+  }
 
   const rows = [];
   for (const s of sizes) {
+    for (const f of FORMATS) {
+      const m = s.formats[f];
+      const isSmall = s === small;
+      rows.push({
+        metric: `pacto diff() ${fmtInt(s.paths)} paths ${FORMAT_NAME[f]} (${fmtBytes(m.bytes.old)} + ${fmtBytes(m.bytes.new)})`,
+        measured: `${fmtMs(m.med)} median of ${m.ms.length}  (${fmtNum(s.paths / m.med, 2)} paths/ms, ${fmtNum((m.bytes.old + m.bytes.new) / 1e3 / m.med, 1)} MB/s)`,
+        ...(isSmall ? { target: `≤ ${fmtMs(TARGET_MS)}`, status: verdicts[f].time.status, by: verdicts[f].time.by } : {}),
+      });
+      rows.push({ metric: '  process CPU time / GC inside the call', measured: `${fmtMs(m.cpuMed)} / ${fmtMs(m.gcMed)} in ${fmtInt(median(m.gcCounts))} collections (medians)` });
+      rows.push({
+        metric: '  first call at this size and format',
+        measured: `${fmtMs(m.first.ms)}  (CPU ${fmtMs(m.first.cpuMs)} = ${fmtRatio(m.first.cpuMs / m.cpuMed)} the median; GC ${fmtMs(m.first.gcMs)} in ${fmtInt(m.first.gcCount)} collections)`,
+      });
+      if (m.asBytes) {
+        rows.push({
+          metric: '  same pair, contents as Uint8Array',
+          measured: `${fmtMs(m.asBytes.med)} median of ${m.asBytes.ms.length}  (CPU ${fmtMs(m.asBytes.cpuMed)}; Buffer.from inside the timing)`,
+        });
+      }
+      rows.push({
+        metric: '  changes: found vs generated',
+        measured: `got ${fmtKinds(m.check.got)}${Object.keys(m.check.other).length ? `, other ${fmtInt(Object.values(m.check.other).reduce((x, y) => x + y, 0))}` : ''}`,
+        target: `want ${fmtKinds(s.expected)}`,
+        status: m.check.ok ? 'OK' : 'DIFF',
+        by: m.check.ok ? `${fmtInt(m.check.total)} changes, the exact set; ${m.check.classification}` : `${m.check.missing.length} missing, ${m.check.unexpected.length} unexpected, ${m.check.warnings.length} warnings; ${m.check.classification}, want ${m.check.wantClass}`,
+      });
+    }
+  }
+  for (const f of FORMATS) {
+    const v = verdicts[f];
     rows.push({
-      metric: `pacto diff() ${sizeLabel(s)}`,
-      measured: `${fmtMs(s.med)} median of ${s.ms.length}  (${fmtNum(s.paths / s.med, 2)} paths/ms, ${fmtNum((s.stats.oldBytes + s.stats.newBytes) / 1e3 / s.med, 1)} MB/s of YAML)`,
-      ...(s === small ? { target: `≤ ${fmtMs(TARGET_MS)}`, status: timeVerdict.status, by: timeVerdict.by } : {}),
-    });
-    rows.push({ metric: '  process CPU time / GC inside the call', measured: `${fmtMs(s.cpuMed)} / ${fmtMs(s.gcMed)} in ${fmtInt(median(s.gcCounts))} collections (medians)` });
-    rows.push({
-      metric: '  first call at this size (not in the median)',
-      measured: `${fmtMs(s.first.ms)}  (CPU ${fmtMs(s.first.cpuMs)} = ${fmtRatio(s.first.cpuMs / s.cpuMed)} the median; GC ${fmtMs(s.first.gcMs)} in ${fmtInt(s.first.gcCount)} collections)`,
-    });
-    rows.push({
-      metric: '  changes: found vs generated',
-      measured: `got ${fmtKinds(s.check.got)}${Object.keys(s.check.other).length ? `, other ${fmtInt(Object.values(s.check.other).reduce((x, y) => x + y, 0))}` : ''}`,
-      target: `want ${fmtKinds(s.expected)}`,
-      status: s.check.ok ? 'OK' : 'DIFF',
-      by: s.check.ok ? `${fmtInt(s.check.total)} changes, the exact set; ${s.check.classification}` : `${s.check.missing.length} missing, ${s.check.unexpected.length} unexpected, ${s.check.warnings.length} warnings; ${s.check.classification}, want ${s.check.wantClass}`,
+      metric: `time ratio ${fmtInt(large.paths)} ÷ ${fmtInt(small.paths)} paths, ${FORMAT_NAME[f]}`,
+      measured: `${fmtRatio(v.ratio)}  (CPU time ${fmtRatio(v.cpuRatio)}; ${fmtRatio(large.paths / small.paths)} = linear)`,
+      target: `≤ ${fmtRatio(TARGET_LINEAR)}`,
+      status: v.linear.status,
+      by: v.linear.by,
     });
   }
-  rows.push({
-    metric: `time ratio ${fmtInt(large.paths)} ÷ ${fmtInt(small.paths)} paths`,
-    measured: `${fmtRatio(ratio)}  (CPU time ${fmtRatio(cpuRatio)}; ${fmtRatio(large.paths / small.paths)} = linear)`,
-    target: `≤ ${fmtRatio(TARGET_LINEAR)}`,
-    status: linearVerdict.status,
-    by: linearVerdict.by,
-  });
   const pactoPerPathUs = (peer.pacto.med * 1000) / PEER_PATHS;
   rows.push({
     metric: `pacto diff() ${fmtInt(PEER_PATHS)} paths`,
@@ -370,12 +419,14 @@ export async function run(ctx) {
 
   const notes = [
     `each path: GET (path, query and header parameters; "200" and "404" responses with inline object schemas) and POST (JSON request body, "201" response); ` +
-      `${fmtInt(small.paths)} paths = ${fmtInt(small.stats.queryParameters)} query parameters, ${fmtInt(small.stats.responseProperties)} response properties, ${fmtBytes(small.stats.oldBytes / small.paths)}/path; seed ${ctx.opts.seed}`,
+      `${fmtInt(small.paths)} paths = ${fmtInt(small.stats.queryParameters)} query parameters, ${fmtInt(small.stats.responseProperties)} response properties, ` +
+      `${fmtBytes(small.stats.oldBytes / small.paths)}/path as YAML, ${fmtBytes(small.formats.json.bytes.old / small.paths)}/path as JSON (2-space indentation); seed ${ctx.opts.seed}`,
     `second document: 1% of the paths removed, 1% added, 2% of the query parameters made required, 2% of the response properties removed ` +
       `(${fmtInt(small.expected.propertiesRemoved)} properties in ${fmtInt(small.expected.responsesModified)} responses at ${fmtInt(small.paths)} paths; ${fmtInt(large.expected.propertiesRemoved)} in ${fmtInt(large.expected.responsesModified)} at ${fmtInt(large.paths)})`,
     `first diff() call in the process (${PEER_PATHS} paths): ${fmtMs(peer.first.ms)} (CPU ${fmtMs(peer.first.cpuMs)}, GC ${fmtMs(peer.first.gcMs)} in ${fmtInt(peer.first.gcCount)} collections); ` +
       `a larger size's first call grows the wasm memory further, and V8 collects garbage as it grows`,
-    `spread (MAD): ${sizes.map((s) => `${fmtInt(s.paths)} ±${fmtPct(summary(s.ms).madPercent)}`).join(', ')}; rounds ${sizes.map((s) => s.ms.length).join(' / ')} after ${ctx.opts.warmup} warm-up call(s) each`,
+    `spread (MAD): ${sizes.flatMap((s) => FORMATS.map((f) => `${fmtInt(s.paths)} ${FORMAT_NAME[f]} ±${fmtPct(summary(s.formats[f].ms).madPercent)}`)).join(', ')}; ` +
+      `rounds ${sizes.map((s) => s.formats.yaml.ms.length).join(' / ')} after ${ctx.opts.warmup} warm-up call(s) each`,
   ];
   if (!peer.peer.error) {
     notes.push(
@@ -383,40 +434,55 @@ export async function run(ctx) {
         `(it does not compare parameters or response content other than JSON bodies: see its docs/OPENAPI3.md; it parses, validates and dereferences both specs, then diffs the JSON schemas semantically); first call ${fmtMs(peer.peer.firstMs)}`,
     );
   }
-  for (const s of [peer, ...sizes]) {
-    const label = `${fmtInt(s.stats.paths)} paths`;
-    for (const m of s.check.missing.slice(0, SHOW_MISMATCHES)) notes.push(`${label}: missing ${m}`);
-    for (const m of s.check.unexpected.slice(0, SHOW_MISMATCHES)) notes.push(`${label}: unexpected ${m}`);
-    for (const w of s.check.warnings.slice(0, SHOW_MISMATCHES)) notes.push(`${label}: warning ${w.side} ${w.file}: ${w.message}`);
+  const checks = [[`${fmtInt(PEER_PATHS)} paths`, peer.check], ...sizes.flatMap((s) => FORMATS.map((f) => [`${fmtInt(s.paths)} paths ${FORMAT_NAME[f]}`, s.formats[f].check]))];
+  for (const [label, check] of checks) {
+    for (const m of check.missing.slice(0, SHOW_MISMATCHES)) notes.push(`${label}: missing ${m}`);
+    for (const m of check.unexpected.slice(0, SHOW_MISMATCHES)) notes.push(`${label}: unexpected ${m}`);
+    for (const w of check.warnings.slice(0, SHOW_MISMATCHES)) notes.push(`${label}: warning ${w.side} ${w.file}: ${w.message}`);
   }
 
+  const formatData = (s, m) => ({
+    bytes: m.bytes,
+    got: m.check.got,
+    other: m.check.other,
+    check: { ok: m.check.ok, total: m.check.total, classification: m.check.classification, missing: m.check.missing, unexpected: m.check.unexpected, warnings: m.check.warnings },
+    firstCall: { ms: round(m.first.ms, 1), cpuMs: round(m.first.cpuMs, 1), gcMs: round(m.first.gcMs, 1), gcCount: m.first.gcCount },
+    ms: summary(m.ms),
+    cpuMs: summary(m.cpuMs),
+    gcMs: summary(m.gcMs),
+    gcCounts: m.gcCounts,
+    pathsPerMs: round(s.paths / m.med, 3),
+    ...(m.asBytes ? { contentsAsUint8Array: { ms: summary(m.asBytes.ms), cpuMs: summary(m.asBytes.cpuMs) } } : {}),
+  });
   const sizeData = (s) => ({
     paths: s.paths,
     stats: s.stats,
     expected: Object.fromEntries([...KINDS, 'propertiesRemoved'].map((k) => [k, s.expected[k]])),
-    got: s.check.got,
-    other: s.check.other,
-    check: { ok: s.check.ok, total: s.check.total, classification: s.check.classification, missing: s.check.missing, unexpected: s.check.unexpected, warnings: s.check.warnings },
-    firstCall: { ms: round(s.first.ms, 1), cpuMs: round(s.first.cpuMs, 1), gcMs: round(s.first.gcMs, 1), gcCount: s.first.gcCount },
-    ms: summary(s.ms),
-    cpuMs: summary(s.cpuMs),
-    gcMs: summary(s.gcMs),
-    gcCounts: s.gcCounts,
-    pathsPerMs: round(s.paths / s.med, 3),
+    ...Object.fromEntries(FORMATS.map((f) => [f, formatData(s, s.formats[f])])),
   });
 
   return {
     rows,
     notes,
     targets: [
-      { name: `OpenAPI diff: ${fmtInt(small.paths)} paths`, shown: `${fmtMs(small.med)} (CPU ${fmtMs(small.cpuMed)})`, targetText: `≤ ${fmtMs(TARGET_MS)}`, ...timeVerdict },
-      { name: 'OpenAPI diff: time linear in size', shown: `${fmtRatio(ratio)} for ${fmtRatio(large.paths / small.paths)} the paths (CPU ${fmtRatio(cpuRatio)})`, targetText: `≤ ${fmtRatio(TARGET_LINEAR)}`, ...linearVerdict },
+      ...FORMATS.map((f) => ({
+        name: `OpenAPI diff: ${fmtInt(small.paths)} paths, ${FORMAT_NAME[f]}`,
+        shown: `${fmtMs(small.formats[f].med)} (CPU ${fmtMs(small.formats[f].cpuMed)}; first call ${fmtMs(small.formats[f].first.ms)})`,
+        targetText: `≤ ${fmtMs(TARGET_MS)}`,
+        ...verdicts[f].time,
+      })),
+      ...FORMATS.map((f) => ({
+        name: `OpenAPI diff: time linear in size, ${FORMAT_NAME[f]}`,
+        shown: `${fmtRatio(verdicts[f].ratio)} for ${fmtRatio(large.paths / small.paths)} the paths (CPU ${fmtRatio(verdicts[f].cpuRatio)})`,
+        targetText: `≤ ${fmtRatio(TARGET_LINEAR)}`,
+        ...verdicts[f].linear,
+      })),
     ],
     data: {
-      pactoYaml: PACTO_YAML,
+      pactoYaml: pactoYaml('yaml'),
       sizes: sizes.map(sizeData),
-      ratio: round(ratio, 3),
-      cpuTimeRatio: round(cpuRatio, 3),
+      ratio: Object.fromEntries(FORMATS.map((f) => [f, round(verdicts[f].ratio, 3)])),
+      cpuTimeRatio: Object.fromEntries(FORMATS.map((f) => [f, round(verdicts[f].cpuRatio, 3)])),
       peer: {
         paths: PEER_PATHS,
         stats: peer.stats,
@@ -426,7 +492,7 @@ export async function run(ctx) {
           : { version: peer.peer.version, ms: summary(peer.peer.ms), cpuMs: summary(peer.peer.cpuMs), usPerPath: round((peer.peer.med * 1000) / PEER_PATHS, 1), firstCallMs: round(peer.peer.firstMs, 1), differences: peer.peer.codes, breakingDifferencesFound: peer.peer.breaking },
         ratio: peerRatio == null ? null : round(peerRatio, 2),
       },
-      verdicts: { twoThousandPaths: timeVerdict, linear: linearVerdict },
+      verdicts: Object.fromEntries(FORMATS.map((f) => [f, { twoThousandPaths: verdicts[f].time, linear: verdicts[f].linear }])),
       warmupCalls: ctx.opts.warmup,
     },
   };

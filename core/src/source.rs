@@ -849,6 +849,20 @@ impl<'a> LineIndex<'a> {
             line_byte: 0,
             line_char: 0,
         });
+        if marks.ascii {
+            // Characters are bytes and UTF-16 units: count the breaks up to the offset.
+            let from = (k * BLOCK).min(self.text.len());
+            let target = char_offset.clamp(from, self.text.len());
+            let part = self.text.as_bytes().get(from..target).unwrap_or(&[]);
+            let breaks = count_newlines(part);
+            if let (true, Some(last)) = (breaks > 0, part.iter().rposition(|&b| b == b'\n')) {
+                m.line_byte = from + last + 1;
+            }
+            return Position {
+                line: u32::try_from(m.line + breaks + 1).unwrap_or(u32::MAX),
+                column: u32::try_from(target - m.line_byte + 1).unwrap_or(u32::MAX),
+            };
+        }
         for &b in self.text.as_bytes().get(k * BLOCK..).unwrap_or(&[]) {
             if b & 0xC0 != 0x80 {
                 if m.chars == char_offset {

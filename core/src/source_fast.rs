@@ -346,6 +346,9 @@ impl<'a, B: Build> Fast<'a, B> {
     #[inline]
     fn skip_spaces(&self, mut i: usize) -> usize {
         let s = self.s;
+        if s.get(i) != Some(&b' ') {
+            return i;
+        }
         while let Some(chunk) = s.get(i..i + 8) {
             let mut word = [0u8; 8];
             word.copy_from_slice(chunk);
@@ -432,6 +435,9 @@ impl<'a, B: Build> Fast<'a, B> {
 
     /// saphyr's `skip_ws_to_eol` after a token: spaces, then a comment if blanks preceded it.
     fn ws_to_eol(&mut self) -> Option<()> {
+        if !matches!(self.cur(), b' ' | b'#') {
+            return Some(());
+        }
         let start = self.pos;
         self.pos = self.skip_spaces(self.pos);
         if self.cur() == b'#' {
@@ -900,6 +906,10 @@ impl<'a, B: Build> Fast<'a, B> {
     /// Blanks between flow tokens: spaces, comments after a blank and, in a multi-line
     /// collection, line breaks.
     fn flow_ws(&mut self, multi: bool) -> Option<()> {
+        // Most tokens follow each other directly (`,` after a value).
+        if !matches!(self.cur(), b' ' | b'\n' | b'#' | b'\t' | b'\r') {
+            return Some(());
+        }
         let mut blank = self.pos > 0 && matches!(self.s[self.pos - 1], b' ' | b'\n');
         loop {
             match self.cur() {
