@@ -635,6 +635,7 @@ impl<'a, B: Build> Fast<'a, B> {
                         self.null_at(colon)
                     }
                 }
+                b'|' | b'>' => self.block_scalar(col)?,
                 _ => {
                     let value = self.block_value()?;
                     self.end_line()?;
@@ -691,6 +692,7 @@ impl<'a, B: Build> Fast<'a, B> {
                     self.null_at(entry)
                 }
                 _ if self.is_entry(self.pos) => return None,
+                b'|' | b'>' => self.block_scalar(col)?,
                 _ => {
                     let item_col = col + (entry - dash);
                     let node = self.block_node()?;
@@ -732,6 +734,132 @@ impl<'a, B: Build> Fast<'a, B> {
             .last()
             .map_or(start, |n| self.b.span(n).end);
         Some(self.b.seq(&mut self.items, base, Span { start, end }))
+    }
+
+    /// A literal (`|`) or folded (`>`) block scalar at `pos`: the value of an entry of the block
+    /// collection in column `parent`. Reads through its last line and moves to the next line
+    /// with content, as saphyr's `scan_block_scalar` reads it: the first content line sets the
+    /// indentation (at least `parent + 1`), lines indented less end the scalar, empty lines
+    /// count as breaks, and the span runs from the first content character to the first
+    /// character of the line that ends the scalar. Indentation indicators, tabs, a leading empty
+    /// line deeper than the first content line, an empty scalar, and a last line that ends the
+    /// text without a break are left to saphyr.
+    fn block_scalar(&mut self, parent: usize) -> Option<B::Node> {
+        let literal = self.cur() == b'|';
+        self.pos += 1;
+        let chomp = self.cur();
+        if matches!(chomp, b'-' | b'+') {
+            self.pos += 1;
+        }
+        self.ws_to_eol()?;
+        if self.cur() != b'\n' {
+            return None;
+        }
+        self.pos += 1;
+        // Leading empty lines, then the first content line, whose indentation is the scalar's.
+        let mut breaks = 0;
+        let mut deepest = 0;
+        let indent = loop {
+            let line = self.pos;
+            let i = self.skip_spaces(line);
+            deepest = deepest.max(i - line);
+            match self.at(i) {
+                b'\n' => {
+                    breaks += 1;
+                    self.pos = i + 1;
+                }
+                0 | b'\t' | b'\r' => return None,
+                _ => {
+                    if i - line < deepest.max(parent + 1) {
+                        return None;
+                    }
+                    self.pos = i;
+                    break i - line;
+                }
+            }
+        };
+        let start = self.pos;
+        let mut value = String::new();
+        let mut first = true;
+        let mut after_blank = false;
+        // The first character of the line that ends the scalar, and where that line starts.
+        let (end, next) = loop {
+            // `pos` is in column `indent` of a content line (on a space if it is deeper).
+            let blank = self.cur() == b' ';
+            if first {
+                value.extend(std::iter::repeat_n('\n', breaks));
+            } else if !literal && !after_blank && !blank {
+                // Folded: a break between two lines of text is a space; empty lines stay.
+                if breaks == 0 {
+                    value.push(' ');
+                }
+                value.extend(std::iter::repeat_n('\n', breaks));
+            } else {
+                value.extend(std::iter::repeat_n('\n', breaks + 1));
+            }
+            first = false;
+            after_blank = blank;
+            breaks = 0;
+            let from = self.pos;
+            let eol = self.block_line_end(from)?;
+            value.push_str(self.text.get(from..eol)?);
+            self.pos = eol + 1;
+            // Empty lines (no deeper than the scalar), then the next line: more content, or
+            // the end of the scalar.
+            let ended = loop {
+                let line = self.pos;
+                let i = self.skip_spaces(line);
+                match self.at(i) {
+                    b'\n' if i - line <= indent => {
+                        breaks += 1;
+                        self.pos = i + 1;
+                    }
+                    0 if i == line => break Some((i, line)),
+                    0 | b'\t' | b'\r' => return None,
+                    _ if i - line >= indent => {
+                        self.pos = line + indent;
+                        break None;
+                    }
+                    _ => break Some((i, line)),
+                }
+            };
+            if let Some(at) = ended {
+                break at;
+            }
+        };
+        match chomp {
+            b'-' => {}
+            b'+' => value.extend(std::iter::repeat_n('\n', breaks + 1)),
+            _ => value.push('\n'),
+        }
+        let span = self.span(start, end);
+        let node = self.b.scalar_owned(value, true, span);
+        self.pos = next;
+        self.next_line()?;
+        Some(node)
+    }
+
+    /// The line break ending a block scalar's content line that starts at `from`; `None` at
+    /// the end of the text, or for a tab, a carriage return or a byte order mark on the way.
+    fn block_line_end(&self, from: usize) -> Option<usize> {
+        let s = self.s;
+        let mut i = from;
+        loop {
+            while let Some(chunk) = s.get(i..i + 8) {
+                let w = u64::from_le_bytes(chunk.try_into().ok()?);
+                let tab = w ^ (ONES * u64::from(b'\t'));
+                if may_stop_comment(w) || (tab.wrapping_sub(ONES) & !tab & HIGH) != 0 {
+                    break;
+                }
+                i += 8;
+            }
+            match s.get(i) {
+                None | Some(b'\t' | b'\r' | 0) => return None,
+                Some(b'\n') => return Some(i),
+                Some(0xEF) if self.is_bom(i) => return None,
+                Some(_) => i += 1,
+            }
+        }
     }
 
     /// A node on a block line (after `key: ` or `- `) that is not a key, up to the end of its
@@ -1101,4 +1229,112 @@ fn escape(rest: &[u8]) -> Option<(char, usize)> {
         _ => return None,
     };
     Some((simple, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+    use crate::source::parse_document_slow;
+
+    /// Whether the fast path reads `text`, having checked that it reads it exactly as saphyr.
+    fn agrees(text: &str) -> bool {
+        let Some(fast) = parse(text) else {
+            return false;
+        };
+        let slow = parse_document_slow(text);
+        assert_eq!(fast.root, slow.root, "{text:?}");
+        assert_eq!(fast.issues, slow.issues, "{text:?}");
+        true
+    }
+
+    #[test]
+    fn block_scalars_read_as_saphyr_reads_them() {
+        let headers = [
+            "|", ">", "|-", "|+", ">-", ">+", "| # c", ">+  # c", "|2", ">-1", "|#c", "|\t",
+        ];
+        // Lines relative to the scalar's indentation: (extra spaces, text); `None` is an empty
+        // line made of that many spaces.
+        type Line = (usize, Option<&'static str>);
+        let bodies: [&[Line]; 16] = [
+            &[(0, Some("x"))],
+            &[(0, Some("x")), (0, Some("y"))],
+            &[(0, Some("x")), (0, None), (0, Some("y"))],
+            &[(0, Some("x")), (2, Some("y")), (0, Some("z"))],
+            &[(0, None), (0, Some("x"))],
+            &[(0, Some("x")), (0, None), (0, None)],
+            &[(0, Some("x")), (1, None), (0, Some("y"))],
+            &[(0, Some("x")), (3, None), (0, Some("y"))],
+            &[(2, None), (0, Some("x"))],
+            &[
+                (0, Some("a # not a comment")),
+                (0, Some("b: c")),
+                (0, Some("- d")),
+            ],
+            &[(0, Some("é ü 😀")), (1, Some("ä")), (0, Some("ö"))],
+            &[
+                (0, Some("x")),
+                (2, Some("y")),
+                (0, None),
+                (2, Some("z")),
+                (0, Some("w")),
+            ],
+            &[(0, Some("x\ty"))],
+            &[(0, Some("x")), (0, Some("  "))],
+            &[(0, Some("'q' \"r\" \\ {s} [t]"))],
+            &[
+                (0, Some("x")),
+                (0, None),
+                (1, Some("y")),
+                (0, None),
+                (0, Some("z")),
+            ],
+        ];
+        // (document before the header, indentation of the enclosing collection, how an entry
+        // after it starts).
+        let contexts: [(&str, usize, &str); 6] = [
+            ("k: ", 0, "next: 1"),
+            ("a:\n  k: ", 2, "  next: 1"),
+            ("- ", 0, "- 2"),
+            ("k:\n- ", 0, "- 2"),
+            ("- k: ", 2, "  next: 1"),
+            ("a:\n  - b: 1\n    k: ", 4, "    next: 1"),
+        ];
+        let afters = [
+            "",
+            "{next}\n",
+            "# c\n{next}\n",
+            "\n\n{next}\n",
+            "  \n{next}\n",
+            "---\nz\n",
+        ];
+        let (mut total, mut fast) = (0, 0);
+        for (before, parent, next) in contexts {
+            for header in headers {
+                for body in bodies {
+                    for deeper in [1, 2, 4] {
+                        for after in afters {
+                            let indent = parent + deeper;
+                            let mut text = format!("{before}{header}\n");
+                            for (extra, line) in body {
+                                text.push_str(&" ".repeat(indent + extra));
+                                text.push_str(line.unwrap_or(""));
+                                text.push('\n');
+                            }
+                            text.push_str(&after.replace("{next}", next));
+                            total += 1;
+                            if agrees(&text) {
+                                fast += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Most of them are read by the fast path (not those with indicators, tabs, ...).
+        assert!(fast * 2 > total, "{fast} of {total} read fast");
+        // A last line without a break, an empty scalar, a deeper leading empty line.
+        for text in ["k: |\n  x", "k: |\nn: 1\n", "k: |\n    \n  x\n", "k: >\n\n"] {
+            agrees(text);
+        }
+    }
 }
