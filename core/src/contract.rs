@@ -182,7 +182,26 @@ fn is_null(node: &Node) -> bool {
 }
 
 fn index(parent: &str, i: usize) -> String {
-    format!("{parent}[{i}]")
+    let mut out = String::with_capacity(parent.len() + 6);
+    out.push_str(parent);
+    out.push('[');
+    out.push_str(itoa(i).as_str());
+    out.push(']');
+    out
+}
+
+/// A small index as text without the formatting machinery.
+fn itoa(mut i: usize) -> String {
+    let mut digits = Vec::with_capacity(4);
+    loop {
+        digits.push(b'0' + (i % 10) as u8);
+        i /= 10;
+        if i == 0 {
+            break;
+        }
+    }
+    digits.reverse();
+    String::from_utf8(digits).unwrap_or_default()
 }
 
 impl Decoder {

@@ -366,11 +366,14 @@ impl Builder {
 }
 
 pub fn join_key(parent: &str, key: &str) -> String {
-    if parent.is_empty() {
-        key.to_string()
-    } else {
-        format!("{parent}.{key}")
+    // Concatenated by hand: `format!` was a tenth of validation time (a path per field).
+    let mut out = String::with_capacity(parent.len() + 1 + key.len());
+    out.push_str(parent);
+    if !parent.is_empty() {
+        out.push('.');
     }
+    out.push_str(key);
+    out
 }
 
 /// Whether `key` is already a key of the mapping under construction. Small mappings are

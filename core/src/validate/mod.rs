@@ -116,7 +116,7 @@ fn run_layers(parsed: &Parsed<'_>, bundle: &Bundle) -> Vec<Diagnostic> {
         Ok(v) => v,
         Err(d) => return vec![parsed.locate(d)],
     };
-    let structural = schema::check(&instance, root, parsed.lines());
+    let structural = schema::check(&instance, root, || parsed.lines());
     if !structural.is_empty() {
         return structural;
     }

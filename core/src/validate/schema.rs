@@ -54,11 +54,23 @@ fn service_name_violation(instance: &Value) -> Option<(String, &Value)> {
 /// The untyped view of the document, as the Go tool's YAML -> JSON round trip produces it.
 /// NaN and infinities have no JSON form: that is `YAML_PARSE_ERROR`.
 pub fn json_view(root: &Node) -> Result<Value, Diagnostic> {
-    to_json(root, "")
+    // Paths are only needed for the error, so the walk builds none; the rare failure is
+    // located by a second walk.
+    to_json(root).ok_or_else(|| {
+        let (path, value) = non_finite(root, String::new()).unwrap_or_default();
+        Diagnostic::error(
+            Code::YamlParseError,
+            path,
+            format!(
+                "`{value}` is not a finite number and cannot be represented in JSON; quote it if it is meant as text"
+            ),
+        )
+    })
 }
 
-fn to_json(node: &Node, path: &str) -> Result<Value, Diagnostic> {
-    Ok(match &node.kind {
+/// `None` when a float is not finite.
+fn to_json(node: &Node) -> Option<Value> {
+    Some(match &node.kind {
         NodeKind::Scalar(s) => match s.resolve() {
             Resolved::Null => Value::Null,
             Resolved::Bool(b) => Value::Bool(b),
@@ -66,14 +78,7 @@ fn to_json(node: &Node, path: &str) -> Result<Value, Diagnostic> {
             Resolved::Uint(u) => Value::from(u),
             Resolved::Float(f) => {
                 if !f.is_finite() {
-                    return Err(Diagnostic::error(
-                        Code::YamlParseError,
-                        path,
-                        format!(
-                            "`{}` is not a finite number and cannot be represented in JSON; quote it if it is meant as text",
-                            s.value
-                        ),
-                    ));
+                    return None;
                 }
                 // JSON has one number type: a whole float is an integer after the round trip.
                 if f.fract() == 0.0 && f.abs() < 9.0e15 {
@@ -85,31 +90,48 @@ fn to_json(node: &Node, path: &str) -> Result<Value, Diagnostic> {
             Resolved::Timestamp(t) => Value::String(t),
             Resolved::Str => Value::String(s.value.clone()),
         },
-        NodeKind::Seq(items) => Value::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, n)| to_json(n, &format!("{path}[{i}]")))
-                .collect::<Result<_, _>>()?,
-        ),
+        NodeKind::Seq(items) => {
+            Value::Array(items.iter().map(to_json).collect::<Option<Vec<_>>>()?)
+        }
         NodeKind::Map(entries) => {
             let mut map = Map::with_capacity(entries.len());
             for (k, v) in entries {
-                let key = k.key_text();
-                let child = to_json(v, &join_key(path, &key))?;
-                map.insert(key, child);
+                map.insert(k.key_text(), to_json(v)?);
             }
             Value::Object(map)
         }
     })
 }
 
+/// The path and text of the first scalar that reads as a non-finite float, in document order.
+fn non_finite(node: &Node, path: String) -> Option<(String, String)> {
+    match &node.kind {
+        NodeKind::Scalar(s) => match s.resolve() {
+            Resolved::Float(f) if !f.is_finite() => Some((path, s.value.clone())),
+            _ => None,
+        },
+        NodeKind::Seq(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, n)| non_finite(n, format!("{path}[{i}]"))),
+        NodeKind::Map(entries) => entries
+            .iter()
+            .find_map(|(k, v)| non_finite(v, join_key(&path, &k.key_text()))),
+    }
+}
+
 /// Runs the schema; diagnostics come in document order, then by path and message.
-pub fn check(instance: &Value, root: &Node, lines: &LineIndex<'_>) -> Vec<Diagnostic> {
+pub fn check<'t>(
+    instance: &Value,
+    root: &Node,
+    lines: impl FnOnce() -> &'t LineIndex<'t>,
+) -> Vec<Diagnostic> {
     let name = service_name_violation(instance);
     if name.is_none() && PactoSchema::is_valid(instance) {
         return Vec::new();
     }
+    // Positions only for a document with errors.
+    let lines = lines();
     let at = |path: String, message: String| {
         let range = lines.range(root.locate(&path).span);
         Diagnostic::error(Code::SchemaViolation, path, message).with_range(Some(range))
