@@ -5,7 +5,7 @@
 #[path = "graph_fixtures/support.rs"]
 mod support;
 
-use pacto_core::diff::{diff_with_graphs, Classification, DiffResult};
+use pacto_core::diff::{diff_with_graphs, Classification, DiffError, DiffResult};
 use pacto_core::graph::{render_diff_tree, DepRef};
 use support::{block_on, MemorySource};
 
@@ -28,17 +28,27 @@ fn local(path: &str) -> DepRef {
     DepRef::Local { path: path.into() }
 }
 
-fn run(source: &MemorySource, old_root: &str, new_root: &str) -> DiffResult {
+/// Both sides from `source`: the old root a local directory, the new one at `new_at`.
+fn diff_at(
+    source: &MemorySource,
+    old_root: &str,
+    new_root: &str,
+    new_at: DepRef,
+    siblings: bool,
+) -> Result<DiffResult, DiffError> {
     block_on(diff_with_graphs(
         &source.bundle(old_root),
         local(old_root),
         source,
         &source.bundle(new_root),
-        local(new_root),
+        new_at,
         source,
-        true,
+        siblings,
     ))
-    .expect("diffs")
+}
+
+fn run(source: &MemorySource, old_root: &str, new_root: &str) -> DiffResult {
+    diff_at(source, old_root, new_root, local(new_root), true).expect("diffs")
 }
 
 #[test]
@@ -192,16 +202,7 @@ fn siblings_off_uses_the_registry_only() {
         ),
         ("new/db", &contract("db", "1.0.0", 6432, &[])),
     ]);
-    let result = block_on(diff_with_graphs(
-        &source.bundle("old/app"),
-        local("old/app"),
-        &source,
-        &source.bundle("new/app"),
-        local("new/app"),
-        &source,
-        false,
-    ))
-    .expect("diffs");
+    let result = diff_at(&source, "old/app", "new/app", local("new/app"), false).expect("diffs");
     assert!(result.dependency_diffs.is_empty());
     assert!(!source.loads.borrow().iter().any(|l| l == "new/db"));
 }
@@ -239,16 +240,8 @@ fn a_registry_new_root_gets_no_sibling_override() {
         location: "reg.io/org/app:1.0.0".into(),
         constraint: String::new(),
     };
-    let result = block_on(diff_with_graphs(
-        &source.bundle("old/app"),
-        local("old/app"),
-        &source,
-        &source.bundle("oci/reg.io/org/app@1.0.0"),
-        new_at,
-        &source,
-        true,
-    ))
-    .expect("diffs");
+    let result =
+        diff_at(&source, "old/app", "oci/reg.io/org/app@1.0.0", new_at, true).expect("diffs");
     assert!(result.dependency_diffs.is_empty());
     assert!(!source.loads.borrow().iter().any(|l| l == "db"));
 }
@@ -259,15 +252,7 @@ fn an_unparseable_root_names_its_side() {
         ("old/app", &contract("app", "1.0.0", 8080, &[])),
         ("new/app", "service: ["),
     ]);
-    let err = block_on(diff_with_graphs(
-        &source.bundle("old/app"),
-        local("old/app"),
-        &source,
-        &source.bundle("new/app"),
-        local("new/app"),
-        &source,
-        true,
-    ))
-    .expect_err("new side does not parse");
+    let err = diff_at(&source, "old/app", "new/app", local("new/app"), true)
+        .expect_err("new side does not parse");
     assert_eq!(err.side, "new");
 }
