@@ -20,10 +20,16 @@ fn main() {
         .iter()
         .map(|c| {
             let mut b = Bundle::new();
-            b.insert("pacto.yaml", c["text"].as_str().unwrap_or_default().as_bytes().to_vec());
+            b.insert(
+                "pacto.yaml",
+                c["text"].as_str().unwrap_or_default().as_bytes().to_vec(),
+            );
             if let Some(files) = c["files"].as_object() {
                 for (k, v) in files {
-                    b.insert(k.clone(), v.as_str().unwrap_or_default().as_bytes().to_vec());
+                    b.insert(
+                        k.clone(),
+                        v.as_str().unwrap_or_default().as_bytes().to_vec(),
+                    );
                 }
             }
             b
@@ -38,6 +44,9 @@ fn main() {
             }
         }
         let us = t.elapsed().as_secs_f64() * 1e6 / bundles.len() as f64;
-        println!("{us:.2} us/contract ({invalid} invalid of {})", bundles.len());
+        println!(
+            "{us:.2} us/contract ({invalid} invalid of {})",
+            bundles.len()
+        );
     }
 }
