@@ -182,26 +182,13 @@ fn is_null(node: &Node) -> bool {
 }
 
 fn index(parent: &str, i: usize) -> String {
+    // Concatenated by hand, like `join_key`: `format!` is slow on this hot path.
     let mut out = String::with_capacity(parent.len() + 6);
     out.push_str(parent);
     out.push('[');
-    out.push_str(itoa(i).as_str());
+    out.push_str(&i.to_string());
     out.push(']');
     out
-}
-
-/// A small index as text without the formatting machinery.
-fn itoa(mut i: usize) -> String {
-    let mut digits = Vec::with_capacity(4);
-    loop {
-        digits.push(b'0' + (i % 10) as u8);
-        i /= 10;
-        if i == 0 {
-            break;
-        }
-    }
-    digits.reverse();
-    String::from_utf8(digits).unwrap_or_default()
 }
 
 impl Decoder {
