@@ -6,7 +6,7 @@ use pacto_core::graph::render_diff_tree;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::registry::{get, type_error};
+use crate::registry::{get, is_absent, optional_bool, type_error};
 use crate::source::JsSource;
 use crate::{bundle_from_js, to_js, JsBundle, JsDiffResult};
 
@@ -96,27 +96,12 @@ pub async fn diff_with_dependencies(
 ) -> Result<JsValue, JsValue> {
     let old = bundle_from_js(&old_bundle).map_err(JsValue::from)?;
     let new = bundle_from_js(&new_bundle).map_err(JsValue::from)?;
-    let absent = |v: &JsValue| v.is_undefined() || v.is_null();
-    if !absent(&sources) && !sources.is_object() {
+    if !is_absent(&sources) && !sources.is_object() {
         return Err(type_error("sources must be an object { old?, new? }"));
     }
-    let side = |key: &str| {
-        if absent(&sources) {
-            JsValue::UNDEFINED
-        } else {
-            get(&sources, key)
-        }
-    };
-    let (old_source, old_at) = JsSource::from_js(&side("old"))?;
-    let (new_source, new_at) = JsSource::from_js(&side("new"))?;
-    let siblings = side("siblings");
-    let siblings = if absent(&siblings) {
-        true
-    } else {
-        siblings
-            .as_bool()
-            .ok_or_else(|| type_error("sources.siblings must be a boolean"))?
-    };
+    let (old_source, old_at) = JsSource::from_js(&get(&sources, "old"))?;
+    let (new_source, new_at) = JsSource::from_js(&get(&sources, "new"))?;
+    let siblings = optional_bool(&sources, "sources", "siblings", true)?;
     let result = pacto_core::diff::diff_with_graphs(
         &old,
         old_at,

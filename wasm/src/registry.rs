@@ -72,22 +72,35 @@ pub(crate) struct Options {
     pub(crate) cache: Option<JsCache>,
 }
 
+/// A member of a JS object; `undefined` when it is missing or `target` is not an object
+/// (`undefined`, `null`, a primitive: `Reflect.get` throws and that reads as missing).
 pub(crate) fn get(target: &JsValue, key: &str) -> JsValue {
     Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `undefined` or `null`: an omitted argument or member.
+pub(crate) fn is_absent(value: &JsValue) -> bool {
+    value.is_undefined() || value.is_null()
 }
 
 pub(crate) fn type_error(message: &str) -> JsValue {
     js_sys::TypeError::new(message).into()
 }
 
-fn optional_bool(options: &JsValue, key: &str) -> Result<bool, JsValue> {
-    let value = get(options, key);
-    if value.is_undefined() || value.is_null() {
-        return Ok(false);
+/// The boolean member `key` of `target` (shown as `name` in the error), `default` when omitted.
+pub(crate) fn optional_bool(
+    target: &JsValue,
+    name: &str,
+    key: &str,
+    default: bool,
+) -> Result<bool, JsValue> {
+    let value = get(target, key);
+    if is_absent(&value) {
+        return Ok(default);
     }
     value
         .as_bool()
-        .ok_or_else(|| type_error(&format!("options.{key} must be a boolean")))
+        .ok_or_else(|| type_error(&format!("{name}.{key} must be a boolean")))
 }
 
 pub(crate) fn read_options(options: &JsValue) -> Result<Options, JsValue> {
@@ -98,17 +111,17 @@ pub(crate) fn read_options(options: &JsValue) -> Result<Options, JsValue> {
         force: false,
         cache: None,
     };
-    if options.is_undefined() || options.is_null() {
+    if is_absent(options) {
         return Ok(out);
     }
     if !options.is_object() {
         return Err(type_error("options must be an object"));
     }
-    out.plain_http = optional_bool(options, "plainHttp")?;
-    out.force = optional_bool(options, "force")?;
+    out.plain_http = optional_bool(options, "options", "plainHttp", false)?;
+    out.force = optional_bool(options, "options", "force", false)?;
     out.credentials = read_credentials(&get(options, "credentials"))?;
     let on_progress = get(options, "onProgress");
-    if !on_progress.is_undefined() && !on_progress.is_null() {
+    if !is_absent(&on_progress) {
         out.on_progress = Some(
             on_progress
                 .dyn_into::<Function>()
@@ -116,7 +129,7 @@ pub(crate) fn read_options(options: &JsValue) -> Result<Options, JsValue> {
         );
     }
     let cache = get(options, "cache");
-    if !cache.is_undefined() && !cache.is_null() {
+    if !is_absent(&cache) {
         let (Ok(get_fn), Ok(put_fn)) = (
             get(&cache, "get").dyn_into::<Function>(),
             get(&cache, "put").dyn_into::<Function>(),
@@ -135,7 +148,7 @@ pub(crate) fn read_options(options: &JsValue) -> Result<Options, JsValue> {
 }
 
 fn read_credentials(value: &JsValue) -> Result<Credentials, JsValue> {
-    if value.is_undefined() || value.is_null() {
+    if is_absent(value) {
         return Ok(Credentials::Anonymous);
     }
     let bad = || {

@@ -13,7 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::bundle_from_js;
 use crate::fetch::FetchTransport;
-use crate::registry::{get, read_options, type_error, Options, Progress};
+use crate::registry::{get, is_absent, read_options, type_error, Options, Progress};
 
 #[wasm_bindgen(typescript_custom_section)]
 const SOURCE_TS: &'static str = r#"
@@ -42,20 +42,13 @@ impl JsSource {
     /// Reads a `BundleSource` (`undefined` or `null`: every member omitted) and the root's
     /// location. Wrongly typed members throw a `TypeError`.
     pub(crate) fn from_js(value: &JsValue) -> Result<(JsSource, DepRef), JsValue> {
-        let absent = |v: &JsValue| v.is_undefined() || v.is_null();
-        if !absent(value) && (!value.is_object() || js_sys::Array::is_array(value)) {
+        if !is_absent(value) && (!value.is_object() || js_sys::Array::is_array(value)) {
             return Err(type_error("source must be an object (a BundleSource)"));
         }
-        let member = |key: &str| {
-            if absent(value) {
-                JsValue::UNDEFINED
-            } else {
-                get(value, key)
-            }
-        };
+        let member = |key: &str| get(value, key);
         let callback = |key: &str| -> Result<Option<Function>, JsValue> {
             let v = member(key);
-            if absent(&v) {
+            if is_absent(&v) {
                 return Ok(None);
             }
             v.dyn_into::<Function>()
@@ -63,7 +56,7 @@ impl JsSource {
                 .map_err(|_| type_error(&format!("source.{key} must be a function")))
         };
         let root = member("root");
-        let root = if absent(&root) {
+        let root = if is_absent(&root) {
             ".".to_string()
         } else {
             root.as_string()
@@ -72,7 +65,7 @@ impl JsSource {
         let root = if root.is_empty() { "." } else { root.as_str() };
         let location = DepRef::from_ref(root, "", "");
         let source = JsSource {
-            this: if absent(value) {
+            this: if is_absent(value) {
                 JsValue::UNDEFINED
             } else {
                 value.clone()
