@@ -42,7 +42,9 @@ build: setup
 	@# The package is CommonJS; the web glue is an ES module: say so to Node and bundlers.
 	echo '{ "type": "commonjs" }' > $(DIST)/node/package.json
 	echo '{ "type": "module" }' > $(DIST)/web/package.json
-	@ls -l $(DIST)/node/pacto_wasm_bg.wasm $(DIST)/web/pacto_wasm_bg.wasm
+	@# One copy of the module, dist/pacto.wasm, loaded by both glues.
+	rm -f $(DIST)/pacto.wasm
+	$(NODE) scripts/wasm-layout.mjs $(DIST)
 
 # System packages for the test suites (docker-registry, htpasswd, openssl),
 # installed with apt-get when missing.

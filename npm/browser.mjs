@@ -1,10 +1,15 @@
-// Browser / bundler entry. Uses the wasm-bindgen `web` glue and initialises it
-// with top-level await. The `new URL(..., import.meta.url)` form is what
-// webpack 5, Vite, Rollup and esbuild recognise as an asset reference, so the
-// .wasm file is emitted next to the bundle without extra configuration.
-import initWasm, { validate, explain, init, diff, diffWithDependencies, graph, doc, schema, pack, unpack, push, pull, resolve, listTags, version } from './dist/web/pacto_wasm.js';
+// Browser entry without configuration (the `browser` export condition of
+// `pacto-wasm`): `pacto-wasm/web` initialised with top-level `await`, so the API
+// is ready on import. The .wasm is found through the glue's static
+// `new URL('../pacto.wasm', import.meta.url)`, which webpack 5 emits as an
+// asset by itself; a plain <script type="module"> fetches it next to the glue.
+// Vite 5/6 (no top-level await in their default target), esbuild and Rollup
+// (no asset for `new URL`) and workers (a message could arrive before the
+// await ends) want `pacto-wasm/web` and an explicit init(): see README.md.
+import initialize, { version } from './web.mjs';
 
-await initWasm({ module_or_path: new URL('./dist/web/pacto_wasm_bg.wasm', import.meta.url) });
+export { validate, explain, init, diff, diffWithDependencies, graph, doc, schema, pack, unpack, push, pull, resolve, listTags, version } from './web.mjs';
 
-export { validate, explain, init, diff, diffWithDependencies, graph, doc, schema, pack, unpack, push, pull, resolve, listTags, version };
+await initialize();
+
 export const VERSION = version();

@@ -1,6 +1,7 @@
 'use strict';
 // Node entry (CommonJS). The wasm-bindgen `nodejs` glue instantiates the module
-// synchronously from dist/node/pacto_wasm_bg.wasm when it is first required.
+// synchronously from dist/pacto.wasm (the one copy the web glue loads too)
+// when it is first required.
 // index.mjs re-exports this file, so ESM and CJS callers share one instance.
 
 function loadWasm() {

@@ -66,7 +66,7 @@ function parseArgs(argv, { globalFlags, findCommand }) {
       const eq = token.indexOf('=');
       const name = eq === -1 ? token.slice(2) : token.slice(2, eq);
       const spec = flagSpecs.find((f) => f.name === name);
-      if (!spec) throw new UsageError(`unknown flag: --${name}`, commandName());
+      if (!spec) throw new UsageError(`unknown flag: --${name}${didYouMean(name, flagSpecs)}`, commandName());
       setFlag(spec, eq === -1 ? undefined : token.slice(eq + 1), takeNext, `--${name}`);
       continue;
     }
@@ -134,6 +134,12 @@ function editDistance(a, b) {
 /** Known names close to `name` (typos, or a prefix of a longer name). */
 function suggest(name, known) {
   return known.filter((k) => editDistance(name, k) <= 2 || (name.length >= 2 && k.startsWith(name)));
+}
+
+// The same hint as for a mistyped command, e.g. --outptu-format -> --output-format.
+function didYouMean(name, flagSpecs) {
+  const close = suggest(name, flagSpecs.map((f) => f.name));
+  return close.length > 0 ? `\n\nDid you mean this?\n${close.map((f) => `\t--${f}`).join('\n')}` : '';
 }
 
 /**

@@ -2,7 +2,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { CliError, EXIT_OK } = require('../errors.js');
+const { CliError, UsageError, EXIT_OK } = require('../errors.js');
 
 // `name/` for display, however many slashes were typed at the end.
 function displayDir(name) {
@@ -49,12 +49,16 @@ module.exports = {
   description: `Creates <name>/ in the current directory with pacto.yaml,
 interfaces/openapi.yaml and configuration/schema.json: a contract that
 validates with no errors and no warnings. The name is used as the service
-name as it is. Nothing is written if <name> already exists.
+name as it is, so it must be a valid service.name (lowercase letters, digits
+and hyphens, starting and ending with a letter or digit): another name is
+refused, with a valid one suggested ("Order Service" -> order-service).
+Nothing is written if <name> already exists.
 
 Output: text, markdown and github list what was created; json is
 {"dir": "<name>", "path": "<name>/pacto.yaml", "files": ["<name>/...", ...]}.
 
-Exit status: 0 created, 2 usage or I/O error (existing path, empty name).`,
+Exit status: 0 created, 2 usage or I/O error (existing path, empty or
+invalid name).`,
 
   run(ctx) {
     const name = ctx.args[0];
@@ -64,6 +68,7 @@ Exit status: 0 created, 2 usage or I/O error (existing path, empty name).`,
     } catch (error) {
       throw new CliError(error && error.message ? error.message : String(error), { cause: error });
     }
+    checkServiceName(ctx.api(), name, files);
     const dir = displayDir(name);
     if (pathExists(name)) {
       throw new CliError(`directory "${name}" already exists`);
@@ -86,6 +91,31 @@ Exit status: 0 created, 2 usage or I/O error (existing path, empty name).`,
     return EXIT_OK;
   },
 };
+
+// The scaffold must pass its own `validate`: the validator's verdict on
+// service.name is the rule, so the CLI cannot drift from it. Refused, not
+// silently renamed: the name is also the directory the user asked for.
+function checkServiceName(api, name, files) {
+  const problem = api.validate(files).errors.find((d) => d.path === 'service.name');
+  if (problem === undefined) return;
+  const normalised = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  let hint = '';
+  if (normalised !== '' && normalised !== name) {
+    let candidate;
+    try {
+      candidate = api.init(normalised);
+    } catch {
+      candidate = undefined;
+    }
+    if (candidate && !api.validate(candidate).errors.some((d) => d.path === 'service.name')) {
+      hint = `; did you mean "${normalised}"?`;
+    }
+  }
+  throw new UsageError(`${problem.message}${hint}`, 'init');
+}
 
 // lstat, not stat: a dangling symlink is in the way too.
 function pathExists(p) {
