@@ -27,7 +27,7 @@ BINDGEN_FLAGS := --remove-name-section --remove-producers-section
 # The steps of `make test`, run in this order after a build; the first failure
 # stops the run (`make -k test` runs them all). More suites (a browser) are
 # added here as further test-* targets.
-TEST_STEPS := test-fmt test-clippy test-rust test-wasm-check test-js test-registry
+TEST_STEPS := test-fmt test-clippy test-rust test-wasm-check test-js test-registry test-packaging
 
 .PHONY: setup ci-deps build test $(TEST_STEPS) examples bench fuzz clean
 
@@ -74,6 +74,14 @@ test-js:
 # starts docker-registry on 127.0.0.1 in no-auth, Basic and token modes).
 test-registry: ci-deps
 	$(NODE) --test tests/js/registry-*.test.mjs
+
+# The packed tarball, installed into temporary projects and built with the
+# real tools (esbuild, Rollup, Vite current and 5, webpack 5, tsc, attw; their
+# lockfile is tests/packaging/package-lock.json, `npm ci` only when it changed),
+# the pages loaded in Debian's Chromium (scripts/ci-deps.sh).
+test-packaging: ci-deps
+	./tests/packaging/setup.sh
+	$(NODE) --test --test-concurrency=1 tests/packaging/*.test.mjs
 
 examples: build
 	NODE="$(NODE)" ./scripts/examples.sh

@@ -12,6 +12,7 @@ need=()
 if [ ! -x /usr/bin/docker-registry ] && ! command -v docker-registry >/dev/null 2>&1; then need+=(docker-registry); fi
 if ! command -v htpasswd >/dev/null 2>&1; then need+=(apache2-utils); fi
 if ! command -v openssl >/dev/null 2>&1; then need+=(openssl); fi
+if [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
 
 if [ "${#need[@]}" -eq 0 ]; then
   say "docker-registry, htpasswd, openssl: installed"

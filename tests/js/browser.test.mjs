@@ -21,8 +21,8 @@ globalThis.fetch = async (input, init) => {
 
 const browser = await import('../../npm/browser.mjs');
 
-test('the browser entry fetches dist/web/pacto_wasm_bg.wasm relative to itself', () => {
-  assert.deepEqual(fetched, [new URL('../../npm/dist/web/pacto_wasm_bg.wasm', import.meta.url).href]);
+test('the browser entry fetches the one dist/pacto.wasm, once', () => {
+  assert.deepEqual(fetched, [new URL('../../npm/dist/pacto.wasm', import.meta.url).href]);
 });
 
 test('the browser entry exports the same API, ready to use', () => {
@@ -73,4 +73,12 @@ test('the raw web glue exports default (async init) and initSync', async () => {
   assert.equal(typeof web.initSync, 'function');
   // Already initialised by browser.mjs: same module instance, works at once.
   assert.equal(web.version(), browser.VERSION);
+});
+
+test('pacto-wasm/web shares the instance browser.mjs loaded: init() resolves at once, no new fetch', async () => {
+  const entry = await import('../../npm/web.mjs');
+  const before = fetched.length;
+  await Promise.all([entry.default(), entry.initialize(), entry.default(new URL('file:///nowhere.wasm'))]);
+  assert.equal(fetched.length, before);
+  assert.equal(entry.version(), browser.VERSION);
 });

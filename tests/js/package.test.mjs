@@ -25,17 +25,30 @@ function node(args, cwd) {
   return run.stdout;
 }
 
-test('package.json: name, version of the crate, bin, exports with types first', () => {
+test('package.json: name, version of the crate, bin, exports typed per condition', () => {
   assert.equal(pkg.name, 'pacto-wasm');
   const cargo = fs.readFileSync(path.join(NPM_DIR, '..', 'Cargo.toml'), 'utf8');
   assert.equal(pkg.version, /^version = "([^"]+)"/m.exec(cargo)[1], 'npm version = workspace crate version');
   assert.deepEqual(pkg.bin, { pacto: 'bin/pacto.js' });
-  assert.deepEqual(Object.keys(pkg.exports['.']).slice(0, 4), ['types', 'browser', 'import', 'require']);
-  assert.equal(Object.keys(pkg.exports['./node'])[0], 'types');
+  // Each condition carries its own types, first: .d.mts for ES modules, .d.ts for CommonJS.
+  assert.deepEqual(Object.keys(pkg.exports['.']), ['browser', 'import', 'require', 'default']);
+  for (const [entry, condition, types] of [
+    ['.', 'browser', './index.d.mts'],
+    ['.', 'import', './index.d.mts'],
+    ['.', 'require', './index.d.ts'],
+    ['./node', 'import', './node.d.mts'],
+    ['./node', 'require', './node.d.ts'],
+  ]) {
+    assert.deepEqual(Object.entries(pkg.exports[entry][condition])[0], ['types', types], `${entry} ${condition}`);
+  }
+  assert.deepEqual(pkg.exports['./web'], { types: './web.d.mts', default: './web.mjs' });
+  assert.equal(pkg.exports['./pacto.wasm'], './dist/pacto.wasm');
+  assert.equal(pkg.license, 'Apache-2.0');
+  assert.ok(fs.existsSync(path.join(NPM_DIR, 'LICENSE')));
   assert.ok(fs.readFileSync(path.join(NPM_DIR, 'bin', 'pacto.js'), 'utf8').startsWith('#!/usr/bin/env node\n'));
 });
 
-test('npm pack ships the entry points, the CLI and both wasm builds, nothing else', () => {
+test('npm pack ships the entry points, the CLI, both glues and one .wasm, nothing else', () => {
   const run = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: NPM_DIR, encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   const files = JSON.parse(run.stdout)[0].files.map((f) => f.path).sort();
@@ -44,26 +57,33 @@ test('npm pack ships the entry points, the CLI and both wasm builds, nothing els
     'index.js',
     'index.mjs',
     'index.d.ts',
+    'index.d.mts',
     'browser.mjs',
+    'web.mjs',
+    'web.d.mts',
     'node.js',
     'node.mjs',
     'node.d.ts',
+    'node.d.mts',
+    'LICENSE',
+    'README.md',
     'bin/pacto.js',
     'cli/main.js',
     'cli/commands/validate.js',
+    'dist/pacto.wasm',
     'dist/node/pacto_wasm.js',
     'dist/node/pacto_wasm.d.ts',
-    'dist/node/pacto_wasm_bg.wasm',
     'dist/node/package.json',
     'dist/web/pacto_wasm.js',
     'dist/web/pacto_wasm.d.ts',
-    'dist/web/pacto_wasm_bg.wasm',
     'dist/web/package.json',
   ]) {
     assert.ok(files.includes(required), `${required} is packed`);
   }
+  assert.deepEqual(files.filter((f) => f.endsWith('.wasm')), ['dist/pacto.wasm']);
   const unexpected = files.filter(
-    (f) => !/^(package\.json|README\.md|index\.(js|mjs|d\.ts)|browser\.mjs|node\.(js|mjs|d\.ts)|bin\/|cli\/|dist\/(node|web)\/)/.test(f),
+    (f) =>
+      !/^(package\.json|README\.md|LICENSE|index\.(js|mjs|d\.ts|d\.mts)|browser\.mjs|web\.(mjs|d\.mts)|node\.(js|mjs|d\.ts|d\.mts)|bin\/|cli\/|dist\/pacto\.wasm$|dist\/(node|web)\/)/.test(f),
   );
   assert.deepEqual(unexpected, []);
 });

@@ -30,6 +30,7 @@ function project() {
     path.join(dir, 'agreement.mts'),
     `// The package's declarations and wasm-bindgen's must describe the same functions.
 import type * as pkg from "pacto-wasm";
+import type * as webEntry from "pacto-wasm/web";
 import type * as rawNode from "${dist}/node/pacto_wasm.js";
 import type * as rawWeb from "${dist}/web/pacto_wasm.js";
 
@@ -54,7 +55,12 @@ export const agreement: [
   Same<typeof pkg.unpack, typeof rawNode.unpack>,
   Same<typeof pkg.pull, typeof rawWeb.pull>,
   Same<typeof pkg.push, typeof rawWeb.push>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+  Same<typeof webEntry.validate, typeof pkg.validate>,
+  Same<typeof webEntry.diffWithDependencies, typeof pkg.diffWithDependencies>,
+  Same<typeof webEntry.graph, typeof pkg.graph>,
+  Same<typeof webEntry.init, typeof pkg.init>,
+  Same<webEntry.Bundle, pkg.Bundle>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 `,
   );
   fs.writeFileSync(
@@ -89,7 +95,7 @@ test('the declarations compile strictly for ESM and CJS consumers and match wasm
 });
 
 test('no `any` in the package declarations', () => {
-  const files = ['index.d.ts', 'node.d.ts', 'dist/node/pacto_wasm.d.ts'];
+  const files = ['index.d.ts', 'index.d.mts', 'node.d.ts', 'node.d.mts', 'web.d.mts', 'dist/node/pacto_wasm.d.ts'];
   for (const file of files) {
     const source = stripComments(fs.readFileSync(path.join(NPM_DIR, file), 'utf8'));
     assert.doesNotMatch(source, /\bany\b/, file);

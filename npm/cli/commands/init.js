@@ -48,10 +48,11 @@ module.exports = {
   flags: [],
   description: `Creates <name>/ in the current directory with pacto.yaml,
 interfaces/openapi.yaml and configuration/schema.json: a contract that
-validates with no errors and no warnings. The name is used as the service
-name as it is, so it must be a valid service.name (lowercase letters, digits
-and hyphens, starting and ending with a letter or digit): another name is
-refused, with a valid one suggested ("Order Service" -> order-service).
+validates with no errors and no warnings. The name (for a path such as
+services/billing, its last segment) is the service name, so it must be a
+valid service.name (lowercase letters, digits and hyphens, starting and
+ending with a letter or digit): another name is refused, with a valid one
+suggested ("Order Service" -> order-service).
 Nothing is written if <name> already exists.
 
 Output: text, markdown and github list what was created; json is
@@ -62,13 +63,16 @@ invalid name).`,
 
   run(ctx) {
     const name = ctx.args[0];
+    // A path (services/billing, billing/) names the directory; its last segment is the service.
+    const serviceName = path.basename(displayDir(name));
     let files;
     try {
-      files = ctx.api().init(name);
+      files = ctx.api().init(serviceName);
     } catch (error) {
       throw new CliError(error && error.message ? error.message : String(error), { cause: error });
     }
-    checkServiceName(ctx.api(), name, files);
+    checkServiceName(ctx.api(), serviceName, files);
+    if (serviceName !== displayDir(name)) ctx.err(`service name: ${serviceName} (the last segment of ${name})\n`);
     const dir = displayDir(name);
     if (pathExists(name)) {
       throw new CliError(`directory "${name}" already exists`);
