@@ -88,6 +88,7 @@ examples: build
 
 bench: build
 	./bench/setup.sh
+	./tests/packaging/setup.sh
 	$(NODE) bench/run.mjs
 
 # Not part of `make test`: fuzzing is open-ended (scripts/fuzz.sh TARGET -- -max_total_time=N).

@@ -13,7 +13,7 @@
 //
 // Options:
 //   --only a,b        run only these sections (ids: validation, coldstart, size,
-//                     openapi-diff, registry, graph)
+//                     openapi-diff, registry, graph, package)
 //   --quick           fewer contracts, rounds and spawns (a smoke run, not for numbers)
 //   --count N         contracts to generate (default 10000)
 //   --seed N          generator seed, contracts and OpenAPI documents (default 20240501)
@@ -40,7 +40,7 @@ import { renderReport } from './lib/format.mjs';
 import { NPM_DIST, OUT_DIR, REPO_ROOT, rel } from './lib/paths.mjs';
 import { now, round } from './lib/stats.mjs';
 
-const SECTIONS = ['validation', 'coldstart', 'size', 'openapi-diff', 'registry', 'graph'];
+const SECTIONS = ['validation', 'coldstart', 'size', 'openapi-diff', 'registry', 'graph', 'package'];
 
 const DEFAULTS = {
   count: 10000,
@@ -108,12 +108,10 @@ function git(args) {
   }
 }
 
-/** sha256 (first 12 hex digits) and mtime of the Node .wasm in npm/dist, or null. */
+/** sha256 (first 12 hex digits) and mtime of npm/dist/pacto.wasm (the one .wasm), or null. */
 function wasmFingerprint() {
   try {
-    const dir = path.join(NPM_DIST, 'node');
-    const name = fs.readdirSync(dir).find((f) => f.endsWith('.wasm'));
-    const file = path.join(dir, name);
+    const file = path.join(NPM_DIST, 'pacto.wasm');
     return {
       sha256: crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex').slice(0, 12),
       mtime: fs.statSync(file).mtime.toISOString(),
