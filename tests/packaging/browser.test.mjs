@@ -174,6 +174,17 @@ test('no bundler: a module script naming the entry by path', async () => {
   }
 });
 
+test('no bundler: the zero-configuration entry (top-level await) by path', async () => {
+  const main = "import { validate } from './node_modules/pacto-wasm/browser.mjs';\nimport { attach } from './form.js';\n\nattach(validate);\n";
+  const dir = project('plain-browser-entry', { 'main.js': main });
+  const server = await serve(dir);
+  try {
+    await checkPage('plain-browser-entry', server);
+  } finally {
+    await server.close();
+  }
+});
+
 test('no bundler: an import map', async () => {
   const scripts = recipeFiles(recipes, 'importmap')['scripts.html'];
   const scriptLine = '<script type="module" src="./main.js"></script>\n';
