@@ -9,7 +9,6 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 
 import {
   INVALID_CONTRACT,
@@ -206,30 +205,37 @@ test('a single-file Node bundle (esbuild binary loader + initSync) runs anywhere
   assert.equal(detached.stdout.trim(), expectedCodes);
 });
 
-test('pacto-wasm/web in Node: a clear error before init, one shared load', async () => {
+test('pacto-wasm/web in Node: a clear error before init, one shared load, a retry after a failure', async () => {
   const dir = makeProject(install, 'web-init', {});
   const script = `
-import init, { initialize, validate, graph, version } from 'pacto-wasm/web';
-const out = [];
-try { validate({}); } catch (e) { out.push(e.message); }
-await graph({}).catch((e) => out.push('rejected: ' + e.message));
+import init, { initialize, initSync, validate, graph, version } from 'pacto-wasm/web';
+const out = {};
+try { validate({}); } catch (e) { out.before = e.message; }
+out.rejected = await graph({}).then(() => 'resolved', (e) => e.message);
 const bytes = (await import('node:fs')).readFileSync(new URL(import.meta.resolve('pacto-wasm/pacto.wasm')));
-let compiles = 0;
-const compile = WebAssembly.compile;
-WebAssembly.compile = (...a) => { compiles++; return compile(...a); };
+let instantiations = 0;
+const instantiate = WebAssembly.instantiate;
+// Compilations: calls with bytes (Node's instantiate(bytes) itself calls instantiate(module)).
+WebAssembly.instantiate = (...a) => { if (!(a[0] instanceof WebAssembly.Module)) instantiations++; return instantiate(...a); };
+out.failed = await init(new Uint8Array([0, 97, 115, 109])).then(() => 'loaded', (e) => e.constructor.name);
 const a = init(bytes), b = initialize(bytes), c = init(Promise.resolve(bytes));
-out.push(String(a === b && b === c));
+out.shared = a === b && b === c;
 await Promise.all([a, b, c]);
-out.push(version(), String(WebAssembly.instantiate !== undefined));
+await init(new URL('file:///nowhere/pacto.wasm'));
+initSync(bytes);
+out.instantiations = instantiations;
+out.version = version();
 console.log(JSON.stringify(out));
 `;
   fs.writeFileSync(path.join(dir, 'web-init.mjs'), script);
   const run = node(['web-init.mjs'], dir);
   assert.equal(run.status, 0, run.stderr);
-  const [before, rejected, shared, version] = JSON.parse(run.stdout);
-  assert.match(before, /^pacto-wasm: validate\(\) was called before the WebAssembly module was loaded: call init\(\) first/);
-  assert.match(rejected, /^rejected: pacto-wasm: graph\(\) was called before .*call init\(\) first/);
-  assert.equal(shared, 'true', 'concurrent init() calls share one promise');
-  assert.equal(version, install.version);
-  void pathToFileURL;
+  const out = JSON.parse(run.stdout);
+  assert.match(out.before, /^pacto-wasm: validate\(\) was called before the WebAssembly module was loaded: call init\(\) first/);
+  assert.match(out.rejected, /^pacto-wasm: graph\(\) was called before .*call init\(\) first/);
+  assert.equal(out.failed, 'CompileError', 'bad bytes reject');
+  assert.equal(out.shared, true, 'concurrent init() calls share one promise');
+  // One for the bad bytes, one for the shared load; later calls reuse the instance.
+  assert.equal(out.instantiations, 2);
+  assert.equal(out.version, install.version);
 });
