@@ -77,6 +77,9 @@ fs.rmSync(webWasm);
 // Declarations of the raw wasm exports: nothing imports them once the .wasm moved.
 for (const dir of [nodeDir, webDir]) fs.rmSync(path.join(dir, `${BG}.d.ts`), { force: true });
 
-const wasmFiles = fs.readdirSync(dist, { recursive: true }).filter((f) => String(f).endsWith('.wasm'));
-if (wasmFiles.length !== 1) fail(`expected one .wasm in ${dist}, found ${wasmFiles.join(', ')}`);
+// Only the package's own directories: other builds (e.g. dist/playground/) may have theirs.
+const wasmFiles = [dist, nodeDir, webDir].flatMap((dir) =>
+  fs.readdirSync(dir).filter((f) => f.endsWith('.wasm')).map((f) => path.join(dir, f)),
+);
+if (wasmFiles.length !== 1) fail(`expected one .wasm in ${dist}, ${nodeDir} and ${webDir}, found ${wasmFiles.join(', ')}`);
 console.log(`wasm-layout: ${path.join(dist, WASM)} (${fs.statSync(path.join(dist, WASM)).size} bytes), used by the node and web glue`);
