@@ -29,7 +29,8 @@ function unwrap(input, key) {
 
 async function load(input) {
   const source = unwrap(await input, 'module_or_path');
-  await initGlue({ module_or_path: source ?? undefined });
+  // initSync() may have run while `input` was pending: one instance is enough.
+  if (!ready) await initGlue({ module_or_path: source ?? undefined });
   ready = true;
 }
 
