@@ -27,7 +27,7 @@ BINDGEN_FLAGS := --remove-name-section --remove-producers-section
 # The steps of `make test`, run in this order after a build; the first failure
 # stops the run (`make -k test` runs them all). More suites (a browser) are
 # added here as further test-* targets.
-TEST_STEPS := test-fmt test-clippy test-rust test-wasm-check test-js test-registry test-packaging
+TEST_STEPS := test-fmt test-clippy test-rust test-wasm-check test-js test-registry test-packaging test-widget
 
 .PHONY: setup ci-deps build test $(TEST_STEPS) examples bench fuzz clean
 
@@ -82,6 +82,12 @@ test-registry: ci-deps
 test-packaging: ci-deps
 	./tests/packaging/setup.sh
 	$(NODE) --test --test-concurrency=1 tests/packaging/*.test.mjs
+
+# <pacto-validator> (npm/widget/) in Chromium: the example page under a strict CSP, events,
+# mount(), themes, axe-core.
+test-widget: ci-deps
+	./tests/widget/setup.sh
+	$(NODE) --test tests/widget/*.test.mjs
 
 examples: build
 	NODE="$(NODE)" ./scripts/examples.sh
