@@ -5,6 +5,7 @@
 // Registry dependencies are in registry-graph.test.mjs.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -61,6 +62,10 @@ describe('graph() API', () => {
     const { source, asked } = memorySource(dirs, { root: 'app' });
     const result = await api.graph({ 'pacto.yaml': dirs.get('app') }, source);
     assert.deepEqual(Object.keys(result), ['root', 'cycles', 'conflicts', 'warnings', 'tree', 'dot', 'mermaid']);
+    const drawn = await api.graph({ 'pacto.yaml': dirs.get('app') }, memorySource(dirs, { root: 'app' }).source, { svg: true });
+    assert.match(drawn.svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" class="pacto-graph" data-layout="layered"/);
+    assert.deepEqual([...drawn.svg.matchAll(/data-node="(\d+)"/g)].map((m) => m[1]), ['0', '1', '2', '3']);
+    await assert.rejects(api.graph({ 'pacto.yaml': dirs.get('app') }, source, { svg: 'yes' }), /options\.svg must be a boolean/);
     assert.equal(
       result.tree,
       [
@@ -302,6 +307,26 @@ function fixtureCases() {
     });
 }
 
+/** Parses an SVG document with Python's XML parser (a real parser, no npm dependency). */
+function parseSvg(text) {
+  const script = `
+import json, sys, xml.etree.ElementTree as ET
+root = ET.fromstring(sys.stdin.read())
+ns = '{http://www.w3.org/2000/svg}'
+out = {'root': root.tag, 'layout': root.get('data-layout'), 'title': root.find(ns + 'title').text, 'nodes': [], 'edges': []}
+for g in root.iter(ns + 'g'):
+    if g.get('data-node') is not None:
+        out['nodes'].append({'index': int(g.get('data-node')), 'classes': g.get('class').split(), 'texts': [t.text for t in g.findall(ns + 'text')]})
+    if g.get('data-from') is not None:
+        assert g.find(ns + 'path') is not None
+        out['edges'].append({'from': int(g.get('data-from')), 'to': int(g.get('data-to')), 'classes': g.get('class').split()})
+print(json.dumps(out))
+`;
+  const run = spawnSync('python3', ['-c', script], { input: text, encoding: 'utf8' });
+  assert.equal(run.status, 0, `not well-formed SVG: ${run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
 function assertRun(run, status, what) {
   assert.equal(run.status, status, `${what}: exit ${run.status}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
 }
@@ -411,6 +436,47 @@ describe('pacto graph: formats, layouts and exit codes', () => {
     assert.equal(github.stdout, pacto(['graph', 'deep/a/b/app'], { cwd }).stdout);
   });
 
+  test('svg: a well-formed SVG document with every node and every declared edge', () => {
+    const cwd = layout();
+    const run = pacto(['graph', '--output-format', 'svg', 'deep/a/b/app'], { cwd });
+    assertRun(run, 0, 'svg');
+    const drawn = parseSvg(run.stdout);
+    assert.equal(drawn.root, '{http://www.w3.org/2000/svg}svg');
+    assert.equal(drawn.layout, 'layered');
+    // app, db, lib and the failed not-a-dir; lib's edge to the shared db is drawn too.
+    assert.deepEqual(drawn.nodes.map((n) => n.texts[0]), ['app', 'db', 'lib', 'not-a-dir']);
+    assert.deepEqual(drawn.nodes.map((n) => n.texts[1]), ['1.0.0', '1.1.0 · local', '1.0.0 · local', 'deep/a/b/not-a-dir is not a direc…']);
+    assert.deepEqual(drawn.edges.map((e) => [e.from, e.to]), [[0, 1], [0, 2], [0, 3], [2, 1]]);
+    assert.ok(drawn.nodes[0].classes.includes('pacto-root'));
+    assert.ok(drawn.nodes[1].classes.includes('pacto-shared'));
+    assert.ok(drawn.nodes[3].classes.includes('pacto-failed'));
+    assert.ok(drawn.edges[2].classes.includes('pacto-error'));
+    assert.match(drawn.title, /^Dependency graph of app@1\.0\.0: 4 services, 4 dependencies$/);
+    // Only on request: the other formats do not pay for the layout.
+    assert.equal(pacto(['graph', '--output-format', 'json', 'deep/a/b/app'], { cwd }).stdout.includes('<svg'), false);
+  });
+
+  test('svg on every fixture layout: every node of the JSON graph is drawn, cycles and conflicts marked', () => {
+    for (const c of fixtureCases().filter((x) => !x.usesRegistry)) {
+      const svg = pacto(['graph', '--output-format', 'svg', c.root], { cwd: c.tree });
+      assertRun(svg, 0, c.name);
+      const drawn = parseSvg(svg.stdout);
+      const json = JSON.parse(pacto(['graph', '--output-format', 'json', c.root], { cwd: c.tree }).stdout);
+      let declared = 0;
+      const walk = (node) => {
+        for (const edge of node.dependencies) {
+          declared += 1;
+          if (edge.node) walk(edge.node);
+        }
+      };
+      walk(json.root);
+      assert.equal(drawn.edges.length, declared, `${c.name}: edges`);
+      assert.equal(drawn.nodes[0].texts[0], json.root.name, c.name);
+      assert.equal(drawn.edges.filter((e) => e.classes.includes('pacto-cycle')).length > 0, json.cycles.length > 0, `${c.name}: cycles`);
+      assert.equal(drawn.nodes.some((n) => n.classes.includes('pacto-conflict')), json.conflicts.length > 0, `${c.name}: conflicts`);
+    }
+  });
+
   test('no argument: the current directory', () => {
     const cwd = layout();
     const run = pacto(['graph'], { cwd: path.join(cwd, 'deep', 'a', 'b', 'app') });
@@ -484,11 +550,11 @@ describe('pacto graph: formats, layouts and exit codes', () => {
     assert.match(two.stderr, /graph accepts at most 1 arg\(s\), received 2/);
     const format = pacto(['graph', '--output-format', 'yaml', '.']);
     assertRun(format, 2, 'format');
-    assert.match(format.stderr, /must be one of text, json, markdown, github, dot/);
+    assert.match(format.stderr, /must be one of text, json, markdown, github, dot, svg/);
     const help = pacto(['graph', '--help']);
     assertRun(help, 0, 'help');
     assert.match(help.stdout, /^Resolve and show the dependency graph\n/);
-    assert.match(help.stdout, /text, json, markdown, github, dot/);
+    assert.match(help.stdout, /text, json, markdown, github, dot, svg/);
   });
 });
 

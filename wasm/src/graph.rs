@@ -59,9 +59,19 @@ export interface GraphResult extends GraphJson {
   dot: string;
   /** A Mermaid flowchart (without the ``` fence). */
   mermaid: string;
+  /** The graph drawn as a standalone SVG document (only when `options.svg` is set): nodes with
+   * name and version, optional edges dashed, errors, cycles and version conflicts highlighted,
+   * shared nodes marked. Up to 60 services laid out by layout-rs; up to 2,000 in plain layers;
+   * above that a summary that says so. Node groups carry `data-node` (the breadth-first index)
+   * and edge groups `data-from`/`data-to`. */
+  svg?: string;
+}
+export interface GraphOptions {
+  /** Also draw the graph as SVG (`svg` in the result). */
+  svg?: boolean;
 }
 /** Resolves the dependency graph of `bundle` (parsed, not validated). A dependency that cannot be loaded is an edge with an `error`, never a rejection; rejects with a `ParseFailure` when the root's pacto.yaml cannot be parsed, a TypeError for a malformed source. */
-export function graph(bundle: Bundle, source?: BundleSource): Promise<GraphResult>;
+export function graph(bundle: Bundle, source?: BundleSource, options?: GraphOptions): Promise<GraphResult>;
 /** The Markdown documentation of `bundle`, with its resolved dependencies (resolved as `graph` does). Rejects with a `ParseFailure` when pacto.yaml cannot be parsed. */
 export function doc(bundle: Bundle, source?: BundleSource): Promise<string>;
 "#;
@@ -76,7 +86,8 @@ async fn resolved(bundle: &JsValue, source: &JsValue) -> Result<(Bundle, Graph),
 }
 
 #[wasm_bindgen(skip_typescript)]
-pub async fn graph(bundle: JsValue, source: JsValue) -> Result<JsValue, JsValue> {
+pub async fn graph(bundle: JsValue, source: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let draw = crate::registry::optional_bool(&options, "options", "svg", false)?;
     let (_, graph) = resolved(&bundle, &source).await?;
     // Built from text: see json.rs for why not value by value.
     let text = json::to_text(&graph::to_json(&graph), false);
@@ -86,11 +97,15 @@ pub async fn graph(bundle: JsValue, source: JsValue) -> Result<JsValue, JsValue>
         ))
     })?;
     let object: &Object = result.unchecked_ref();
-    for (key, text) in [
+    let mut renderings = vec![
         ("tree", graph::render_tree(&graph)),
         ("dot", graph::to_dot(&graph)),
         ("mermaid", graph::to_mermaid(&graph)),
-    ] {
+    ];
+    if draw {
+        renderings.push(("svg", graph::to_svg(&graph)));
+    }
+    for (key, text) in renderings {
         Reflect::set(object, &JsValue::from_str(key), &JsValue::from_str(&text)).map_err(|_| {
             JsValue::from(js_sys::Error::new(
                 "internal error: could not build the result",

@@ -15,6 +15,7 @@ mod diff;
 mod location;
 mod render;
 mod resolve;
+mod svg;
 mod warnings;
 
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
@@ -31,6 +32,7 @@ pub use location::{clean_path, join_path, DepRef};
 pub use render::{render_tree, to_dot, to_json, to_mermaid, EdgeJson, GraphJson, NodeJson};
 pub(crate) use resolve::contract_of;
 pub use resolve::{resolve, resolve_from, BundleSource, SourceError};
+pub use svg::{to_svg, to_svg_with_layout, SvgLayout, DRAW_LIMIT, LAYOUT_LIMIT};
 pub use warnings::GraphWarning;
 
 /// A resolved dependency graph. Node 0 is the root; node indices follow the breadth-first order

@@ -70,6 +70,8 @@ function render(result, format) {
       return `\`\`\`mermaid\n${withNewline(result.mermaid)}\`\`\`\n`;
     case 'dot':
       return withNewline(result.dot);
+    case 'svg':
+      return withNewline(result.svg);
     default:
       return withNewline(result.tree);
   }
@@ -81,7 +83,7 @@ module.exports = {
   usage: 'pacto graph [path]',
   args: { min: 0, max: 1 },
   flags: [NO_CACHE_FLAG, PLAIN_HTTP_FLAG],
-  formats: [...FORMATS, 'dot'],
+  formats: [...FORMATS, 'dot', 'svg'],
   description: `Resolves the dependencies of a contract, and theirs, and prints the
 graph. [path] is a bundle directory (default: the current directory), its
 contract file, a bundle archive (.tar.gz) or a registry reference
@@ -107,6 +109,10 @@ Output (stdout):
             compatibility, node?, error?, shared, local}
   markdown  a \`\`\`mermaid flowchart block
   dot       Graphviz DOT
+  svg       the graph drawn as an SVG document (no Graphviz needed):
+            optional edges dashed, failed dependencies and cycles in red,
+            version conflicts in amber, shared services marked; above 60
+            services a plain layered drawing, above 2,000 a summary
   github    the text tree
 
 Exit status: 0 whenever the root loads: dependency errors, cycles and
@@ -117,7 +123,7 @@ loaded or parsed (the reason on stderr), usage, I/O or registry error.`,
     const { loaded, source } = await sourceFor(ctx, ctx.args[0]);
     let result;
     try {
-      result = await ctx.api().graph(loaded.bundle, source);
+      result = await ctx.api().graph(loaded.bundle, source, { svg: ctx.format === 'svg' });
     } catch (error) {
       throw rootParseFailure(loaded, error);
     }
