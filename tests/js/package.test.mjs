@@ -42,6 +42,7 @@ test('package.json: name, version of the crate, bin, exports typed per condition
     assert.deepEqual(Object.entries(pkg.exports[entry][condition])[0], ['types', types], `${entry} ${condition}`);
   }
   assert.deepEqual(pkg.exports['./web'], { types: './web.d.mts', default: './web.mjs' });
+  assert.deepEqual(pkg.exports['./widget'], { types: './widget/index.d.mts', default: './widget/index.mjs' });
   assert.equal(pkg.exports['./pacto.wasm'], './dist/pacto.wasm');
   assert.equal(pkg.license, 'Apache-2.0');
   assert.ok(fs.existsSync(path.join(NPM_DIR, 'LICENSE')));
@@ -77,13 +78,17 @@ test('npm pack ships the entry points, the CLI, both glues and one .wasm, nothin
     'dist/web/pacto_wasm.js',
     'dist/web/pacto_wasm.d.ts',
     'dist/web/package.json',
+    'widget/index.mjs',
+    'widget/index.d.mts',
+    'widget/editor.mjs',
+    'widget/example/index.html',
   ]) {
     assert.ok(files.includes(required), `${required} is packed`);
   }
   assert.deepEqual(files.filter((f) => f.endsWith('.wasm')), ['dist/pacto.wasm']);
   const unexpected = files.filter(
     (f) =>
-      !/^(package\.json|README\.md|LICENSE|index\.(js|mjs|d\.ts|d\.mts)|browser\.mjs|web\.(mjs|d\.mts)|node\.(js|mjs|d\.ts|d\.mts)|bin\/|cli\/|dist\/pacto\.wasm$|dist\/(node|web)\/)/.test(f),
+      !/^(package\.json|README\.md|LICENSE|index\.(js|mjs|d\.ts|d\.mts)|browser\.mjs|web\.(mjs|d\.mts)|node\.(js|mjs|d\.ts|d\.mts)|bin\/|cli\/|dist\/pacto\.wasm$|dist\/(node|web)\/|widget\/)/.test(f),
   );
   assert.deepEqual(unexpected, []);
 });

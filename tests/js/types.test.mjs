@@ -22,7 +22,7 @@ function project() {
   const dir = tempDir('types');
   fs.mkdirSync(path.join(dir, 'node_modules'));
   fs.symlinkSync(NPM_DIR, path.join(dir, 'node_modules', 'pacto-wasm'), 'dir');
-  for (const name of ['consumer.mts', 'consumer.cts']) {
+  for (const name of ['consumer.mts', 'consumer.cts', 'widget-consumer.mts']) {
     fs.copyFileSync(path.join(HERE, 'types', name), path.join(dir, name));
   }
   const dist = path.relative(dir, path.join(NPM_DIR, 'dist')).split(path.sep).join('/');
@@ -78,7 +78,7 @@ export const agreement: [
           skipLibCheck: false,
           noUnusedLocals: false,
         },
-        files: ['consumer.mts', 'consumer.cts', 'agreement.mts'],
+        files: ['consumer.mts', 'consumer.cts', 'widget-consumer.mts', 'agreement.mts'],
       },
       null,
       2,
@@ -95,7 +95,7 @@ test('the declarations compile strictly for ESM and CJS consumers and match wasm
 });
 
 test('no `any` in the package declarations', () => {
-  const files = ['index.d.ts', 'index.d.mts', 'node.d.ts', 'node.d.mts', 'web.d.mts', 'dist/node/pacto_wasm.d.ts'];
+  const files = ['index.d.ts', 'index.d.mts', 'node.d.ts', 'node.d.mts', 'web.d.mts', 'widget/index.d.mts', 'dist/node/pacto_wasm.d.ts'];
   for (const file of files) {
     const source = stripComments(fs.readFileSync(path.join(NPM_DIR, file), 'utf8'));
     assert.doesNotMatch(source, /\bany\b/, file);
