@@ -167,7 +167,8 @@ export class PactoValidator extends HTMLElement {
   attributeChangedCallback(name, oldValue, value) {
     if (oldValue === value || !this._connected) return;
     if (name === 'src' || name === 'ref' || name === 'proxy') this._reload();
-    else this._render();
+    else if (this._result) this._render();
+    else this._renderEditor();
   }
 
   /** The bundle being validated: path -> string | Uint8Array, `pacto.yaml` at its root. */
@@ -207,7 +208,10 @@ export class PactoValidator extends HTMLElement {
     const { src, ref } = this;
     if (!src && !ref) {
       if (this._bundle) this._schedule();
-      else this._showVerdict('No contract yet', 'idle');
+      else {
+        this._showVerdict(this.editable ? 'No contract yet: write one below' : 'No contract yet', 'idle');
+        this._renderEditor();
+      }
       return;
     }
     this._showVerdict('Loading…', 'idle');
@@ -347,6 +351,8 @@ export class PactoValidator extends HTMLElement {
         });
         this._editorText = text;
         this._editor.mark(this._result);
+        // The bundle may have changed while the editor loaded.
+        this._renderEditor();
       });
       return;
     }

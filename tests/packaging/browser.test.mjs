@@ -303,3 +303,43 @@ test('a Web Worker without a bundler: web.mjs by path, init() without argument',
     await server.close();
   }
 });
+
+/**
+ * The widget recipes: an empty editable <pacto-validator>; a person types a contract into its
+ * editor and reads the codes in its problem list.
+ */
+async function checkWidget(name, { bins = [] } = {}) {
+  const files = { ...recipeFiles(recipes, 'widget-page'), ...recipeFiles(recipes, name) };
+  const dir = makeProject(install, name, files);
+  runScript(dir, files['build.sh'], { bins });
+  const dist = path.join(dir, 'dist');
+  onlyWasm(dist);
+  const server = await serve(dist);
+  const tab = await openPage(browser);
+  try {
+    await tab.page.goto(`${server.origin}/`);
+    const editor = tab.page.getByRole('textbox', { name: 'pacto.yaml' });
+    await editor.fill(INVALID_CONTRACT);
+    const codes = tab.page.locator('pacto-validator [part~="code"]');
+    await tab.page.waitForFunction(() => document.querySelector('pacto-validator').shadowRoot.querySelectorAll('[part~="code"]').length === 3);
+    // The widget lists problems by position in the file; the API by check.
+    assert.deepEqual((await codes.allTextContents()).sort(), expectedCodes.split(' ').sort());
+    await screenshot(tab.page, name);
+    await editor.fill(VALID_CONTRACT);
+    await tab.page.locator('pacto-validator [part~="verdict"]').filter({ hasText: /^Valid contract$/ }).waitFor();
+    assert.deepEqual(tab.problems, [], `${name}: console errors`);
+    assert.equal(server.requests.filter((r) => /\.wasm(\?|$)/.test(r)).length, 1, `${name}: one .wasm request`);
+  } finally {
+    await tab.close();
+    await server.close();
+  }
+}
+
+test('the widget with esbuild: configure() with the file loader', async () => {
+  await checkWidget('widget-esbuild');
+});
+
+test('the widget with Vite (current major and 5): configure() with ?url', async () => {
+  await checkWidget('widget-vite');
+  await checkWidget('widget-vite', { bins: [vite5Bin(install)] });
+});
