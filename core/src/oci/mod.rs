@@ -8,6 +8,7 @@
 
 pub mod artifact;
 pub mod auth;
+pub mod body;
 pub mod client;
 pub mod error;
 pub mod reference;
@@ -23,7 +24,10 @@ use crate::validate;
 
 pub use artifact::{pack, Artifact, Descriptor};
 pub use auth::{Access, Credentials};
-pub use client::{HttpRequest, HttpResponse, Method, Registry, Transport, TransportError};
+pub use body::{parse_content_length, BodyLimit, Next};
+pub use client::{
+    HttpRequest, HttpResponse, Method, Registry, Transport, TransportError, TransportErrorKind,
+};
 pub use error::OciError;
 pub use reference::Reference;
 pub use tags::select_tag;
