@@ -8,6 +8,11 @@ use serde::Serialize;
 
 use super::{Conflict, Cycle, Dependency, EdgeKind, Graph, GraphNode, GraphWarning};
 use crate::reference::{short_display, split_scheme, DependencyRef};
+use crate::safe_text::printable;
+
+/// Characters of a dependency ref and of a loader's error shown in the tree.
+const MAX_SHOWN_REF: usize = 300;
+const MAX_SHOWN_ERROR: usize = 1000;
 
 const BRANCH: &str = "├─ ";
 const LAST: &str = "└─ ";
@@ -41,15 +46,22 @@ pub fn render_tree(graph: &Graph) -> String {
         out.push_str(&top.prefix);
         out.push_str(connector);
         match (dep.error(), dep.shown_node()) {
+            // A loader's message quotes registries and archives, a ref comes from a contract
+            // that may have been pulled: both are shown through `printable`.
             (Some(message), _) => {
                 let _ = writeln!(
                     out,
-                    "{} (error: {message})",
-                    short_display(&dep.edge.reference)
+                    "{} (error: {})",
+                    printable(&short_display(&dep.edge.reference), MAX_SHOWN_REF),
+                    printable(&message, MAX_SHOWN_ERROR)
                 );
             }
             (None, None) => {
-                let _ = writeln!(out, "{}", short_display(&dep.edge.reference));
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    printable(&short_display(&dep.edge.reference), MAX_SHOWN_REF)
+                );
             }
             (None, Some(node)) => {
                 out.push_str(&label(node));
