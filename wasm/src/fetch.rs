@@ -245,7 +245,7 @@ impl Transport for FetchTransport {
             let message = format!(
                 "no answer from {host} within {} of sending {} bytes (the idle timeout plus 1 s \
                  per 256 KiB sent)",
-                seconds((idle + upload_ms).ceil()),
+                seconds(((idle + upload_ms) / 100.0).round() * 100.0),
                 request.body.len()
             );
             aborter.arm(idle + upload_ms, &message)
