@@ -414,12 +414,24 @@ fn starts_like_tar(bytes: &[u8]) -> bool {
     let unsigned: u64 = block
         .iter()
         .enumerate()
-        .map(|(i, &b)| if (148..156).contains(&i) { 32 } else { u64::from(b) })
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                u64::from(b)
+            }
+        })
         .sum();
     let signed: i64 = block
         .iter()
         .enumerate()
-        .map(|(i, &b)| if (148..156).contains(&i) { 32 } else { i64::from(b as i8) })
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                i64::from(b as i8)
+            }
+        })
         .sum();
     stored == unsigned || i64::try_from(stored).is_ok_and(|s| s == signed)
 }
@@ -933,7 +945,10 @@ mod tests {
             normalize(element.as_bytes()),
             Err(UnsafeReason::NameTooLong { .. })
         ));
-        assert_eq!(normalize("c".repeat(255).as_bytes()), Ok(Some("c".repeat(255))));
+        assert_eq!(
+            normalize("c".repeat(255).as_bytes()),
+            Ok(Some("c".repeat(255)))
+        );
     }
 
     #[test]
@@ -945,7 +960,10 @@ mod tests {
             "not a gzip or tar archive (2400 bytes starting with 50 4b 03 04)"
         );
         let e = unpack(b"hello").unwrap_err();
-        assert!(e.to_string().starts_with("not a gzip or tar archive"), "{e}");
+        assert!(
+            e.to_string().starts_with("not a gzip or tar archive"),
+            "{e}"
+        );
         // Empty input and a lone end block are (empty) tars, as before.
         assert!(unpack(b"").is_ok());
         assert!(unpack(&[0u8; 1024]).is_ok());

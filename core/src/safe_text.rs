@@ -142,9 +142,23 @@ mod tests {
         assert_eq!(printable("a\u{1b}[31mb", 100), "a\\u{1b}[31mb");
         assert_eq!(printable("line\nnext\ttab\r", 100), "line\\nnext\\ttab\\r");
         for c in [
-            '\u{200E}', '\u{200F}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}',
-            '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{FEFF}', '\u{200B}', '\u{2028}',
-            '\u{7f}', '\u{85}', '\u{E0041}',
+            '\u{200E}',
+            '\u{200F}',
+            '\u{202A}',
+            '\u{202B}',
+            '\u{202C}',
+            '\u{202D}',
+            '\u{202E}',
+            '\u{2066}',
+            '\u{2067}',
+            '\u{2068}',
+            '\u{2069}',
+            '\u{FEFF}',
+            '\u{200B}',
+            '\u{2028}',
+            '\u{7f}',
+            '\u{85}',
+            '\u{E0041}',
         ] {
             let shown = printable(&format!("x{c}y"), 100);
             assert_eq!(shown, format!("x\\u{{{:x}}}y", u32::from(c)));
@@ -154,7 +168,12 @@ mod tests {
 
     #[test]
     fn ordinary_text_is_kept_as_it_is() {
-        for text in ["docs/openapi.yaml", "Grüße, 日本語, émoji 🚀", "a\\u{202e}b", ""] {
+        for text in [
+            "docs/openapi.yaml",
+            "Grüße, 日本語, émoji 🚀",
+            "a\\u{202e}b",
+            "",
+        ] {
             assert_eq!(printable(text, 100), text);
         }
     }
@@ -178,8 +197,14 @@ mod tests {
             printable_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00", 100),
             "10 bytes starting with 50 4b 03 04"
         );
-        assert_eq!(printable_bytes(&[0xff, 0xfe], 100), "2 bytes starting with ff fe");
-        assert_eq!(printable_bytes(b"\x01\x02\x03a", 100), "4 bytes starting with 01 02 03 61");
+        assert_eq!(
+            printable_bytes(&[0xff, 0xfe], 100),
+            "2 bytes starting with ff fe"
+        );
+        assert_eq!(
+            printable_bytes(b"\x01\x02\x03a", 100),
+            "4 bytes starting with 01 02 03 61"
+        );
         assert_eq!(printable_bytes(b"plain text", 100), "plain text");
         assert_eq!(describe_bytes(b""), "no bytes");
         assert_eq!(describe_bytes(b"\x1f"), "1 byte (1f)");

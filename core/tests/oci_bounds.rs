@@ -11,8 +11,8 @@ use std::task::{Context, Poll, Waker};
 
 use pacto_core::oci::artifact;
 use pacto_core::oci::{
-    self, parse_content_length, BodyLimit, HttpRequest, HttpResponse, Next, NoCache,
-    PullOptions, RegistryOptions, Transport, TransportError,
+    self, parse_content_length, BodyLimit, HttpRequest, HttpResponse, Next, NoCache, PullOptions,
+    RegistryOptions, Transport, TransportError,
 };
 use pacto_core::Bundle;
 
@@ -31,6 +31,13 @@ enum Answer {
     /// No byte arrives: the transport's idle timer fires.
     Stall,
 }
+
+/// Status, headers and the chunks of a body.
+type Streamed = (
+    u16,
+    Vec<(String, String)>,
+    Box<dyn Iterator<Item = Vec<u8>>>,
+);
 
 /// Serves scripted answers, streaming their bodies through `BodyLimit` and counting what it
 /// read, as a bounded host transport must.
@@ -63,31 +70,39 @@ impl Memory {
 impl Transport for Memory {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let max_body = request.max_body;
-        let host = request.url.split('/').nth(2).unwrap_or_default().to_string();
+        let host = request
+            .url
+            .split('/')
+            .nth(2)
+            .unwrap_or_default()
+            .to_string();
         self.sent.borrow_mut().push(request);
         let Some(answer) = self.answers.borrow_mut().pop_front() else {
             return Err(TransportError::new("script exhausted"));
         };
-        let (status, mut headers, chunks): (u16, Vec<(String, String)>, Box<dyn Iterator<Item = Vec<u8>>>) =
-            match answer {
-                Answer::Full(status, headers, body) => {
-                    let chunks: Vec<Vec<u8>> = body.chunks(CHUNK).map(<[u8]>::to_vec).collect();
-                    let mut headers = headers;
-                    headers.push(("Content-Length".into(), body.len().to_string()));
-                    (status, headers, Box::new(chunks.into_iter()))
-                }
-                Answer::Endless => (200, Vec::new(), Box::new(std::iter::repeat(vec![0u8; CHUNK]))),
-                Answer::Declares(n) => (
-                    200,
-                    vec![("Content-Length".into(), n.to_string())],
-                    Box::new(std::iter::repeat(vec![0u8; CHUNK])),
-                ),
-                Answer::Stall => {
-                    return Err(TransportError::timeout(format!(
-                        "no data from {host} for 30 s (the idle timeout)"
-                    )))
-                }
-            };
+        let (status, mut headers, chunks): Streamed = match answer {
+            Answer::Full(status, headers, body) => {
+                let chunks: Vec<Vec<u8>> = body.chunks(CHUNK).map(<[u8]>::to_vec).collect();
+                let mut headers = headers;
+                headers.push(("Content-Length".into(), body.len().to_string()));
+                (status, headers, Box::new(chunks.into_iter()))
+            }
+            Answer::Endless => (
+                200,
+                Vec::new(),
+                Box::new(std::iter::repeat(vec![0u8; CHUNK])),
+            ),
+            Answer::Declares(n) => (
+                200,
+                vec![("Content-Length".into(), n.to_string())],
+                Box::new(std::iter::repeat(vec![0u8; CHUNK])),
+            ),
+            Answer::Stall => {
+                return Err(TransportError::timeout(format!(
+                    "no data from {host} for 30 s (the idle timeout)"
+                )))
+            }
+        };
         let declared = headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
@@ -270,7 +285,8 @@ fn error_bodies_are_cut_and_quoted_safely() {
     assert_eq!(e.code(), "NOT_FOUND", "{e}");
     assert!(memory.last_streamed() <= 64 << 10);
 
-    let hostile = "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"ok\u{202e}txt.exe\\u001b[2J\u{2066}\"}]}";
+    let hostile =
+        "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"ok\u{202e}txt.exe\\u001b[2J\u{2066}\"}]}";
     let memory = Memory::new(vec![
         full(200, &[], b""),
         full(400, &[], hostile.as_bytes()),

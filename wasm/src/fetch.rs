@@ -98,7 +98,9 @@ fn set(target: &Object, key: &str, value: &JsValue) {
 fn call(target: &JsValue, method: &str, args: &Array) -> Result<JsValue, TransportError> {
     let function = get(target, method);
     let Some(function) = function.dyn_ref::<Function>() else {
-        return Err(TransportError::new(format!("{method} is not available here")));
+        return Err(TransportError::new(format!(
+            "{method} is not available here"
+        )));
     };
     Reflect::apply(function, target, args).map_err(|e| failure(&e))
 }
@@ -140,8 +142,7 @@ impl Aborter {
         let Some(constructor) = constructor.dyn_ref::<Function>() else {
             return Err(TransportError::new("AbortController is not available here"));
         };
-        let controller =
-            Reflect::construct(constructor, &Array::new()).map_err(|e| failure(&e))?;
+        let controller = Reflect::construct(constructor, &Array::new()).map_err(|e| failure(&e))?;
         let abort = get(&controller, "abort")
             .dyn_into::<Function>()
             .map_err(|_| TransportError::new("AbortController.abort is not available here"))?;
@@ -185,8 +186,9 @@ impl Aborter {
             return None;
         }
         let reason = get(&signal, "reason");
-        (get(&reason, "name").as_string().as_deref() == Some(TIMEOUT_ERROR_NAME))
-            .then(|| TransportError::timeout(get(&reason, "message").as_string().unwrap_or_default()))
+        (get(&reason, "name").as_string().as_deref() == Some(TIMEOUT_ERROR_NAME)).then(|| {
+            TransportError::timeout(get(&reason, "message").as_string().unwrap_or_default())
+        })
     }
 
     /// A failure of the request: our timeout when a timer fired, else what JS said.
@@ -209,7 +211,10 @@ impl Transport for FetchTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let host = host_of(&request.url);
         let idle = self.bounds.idle_timeout_ms;
-        let idle_message = format!("no data from {host} for {} (the idle timeout)", seconds(idle));
+        let idle_message = format!(
+            "no data from {host} for {} (the idle timeout)",
+            seconds(idle)
+        );
         let remaining = self.deadline - date_now();
         let deadline_message = format!(
             "the operation did not finish within {} (its deadline), waiting for {host}",
@@ -289,7 +294,7 @@ impl Transport for FetchTransport {
                 idle,
                 &idle_message,
             )
-                .await?
+            .await?
         };
         Ok(HttpResponse {
             status,
@@ -355,7 +360,9 @@ async fn read_body(
         let value = get(&chunk, "value");
         let Some(bytes) = value.dyn_ref::<Uint8Array>() else {
             aborter.abort_now();
-            return Err(TransportError::new("the body stream gave something other than bytes"));
+            return Err(TransportError::new(
+                "the body stream gave something other than bytes",
+            ));
         };
         match body.push(&bytes.to_vec()) {
             Ok(Next::Read) => {}

@@ -68,7 +68,9 @@ impl BodyLimit {
             self.bytes = Vec::new();
             return Err(TransportError::too_large(None));
         }
-        let keep = usize::try_from(room).unwrap_or(chunk.len()).min(chunk.len());
+        let keep = usize::try_from(room)
+            .unwrap_or(chunk.len())
+            .min(chunk.len());
         self.bytes.extend_from_slice(&chunk[..keep]);
         Ok(Next::Stop)
     }
@@ -138,7 +140,11 @@ mod tests {
             }
         };
         assert_eq!(chunks, 16);
-        assert!(error.message.contains("past the limit"), "{}", error.message);
+        assert!(
+            error.message.contains("past the limit"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]
@@ -152,7 +158,10 @@ mod tests {
     #[test]
     fn content_length_values() {
         assert_eq!(parse_content_length(" 704 "), Some(704));
-        assert_eq!(parse_content_length("99999999999999999999999"), Some(u64::MAX));
+        assert_eq!(
+            parse_content_length("99999999999999999999999"),
+            Some(u64::MAX)
+        );
         assert_eq!(parse_content_length("-1"), None);
         assert_eq!(parse_content_length("1, 1"), None);
         assert_eq!(parse_content_length(""), None);

@@ -224,7 +224,12 @@ impl fmt::Display for OciError {
                 reference, detail, ..
             } => write!(f, "registry error for {}: {}", r(reference), d(detail)),
             OciError::Network { reference, detail } => {
-                write!(f, "registry unreachable for {}: {}", r(reference), d(detail))
+                write!(
+                    f,
+                    "registry unreachable for {}: {}",
+                    r(reference),
+                    d(detail)
+                )
             }
             OciError::Timeout { reference, detail } => {
                 write!(f, "registry timed out for {}: {}", r(reference), d(detail))
