@@ -18,8 +18,11 @@ import path from 'node:path';
 import { CONFIG_TYPE, LAYER_TYPE, MANIFEST_TYPE, sha256 } from './oci.mjs';
 
 const CHUNK = Buffer.alloc(64 * 1024);
-/** An "endless" body stops here at the latest, so a broken client cannot fill the disk or RAM of CI. */
-export const ENDLESS_CAP = 1024 * 1024 * 1024;
+/**
+ * An "endless" body stops here at the latest, so a broken client cannot fill the disk or RAM of
+ * CI (PACTO_TEST_ENDLESS_CAP, in bytes, to measure an older client with less).
+ */
+export const ENDLESS_CAP = Number(process.env.PACTO_TEST_ENDLESS_CAP) || 1024 * 1024 * 1024;
 
 /**
  * An artifact as the registry serves it: the layer and config blobs, and a
