@@ -57,11 +57,12 @@ export function selfSignedCert(dir, ip) {
 
 /**
  * Starts a lying registry.
- * @param {{ address?: string, tls?: { key: Buffer, cert: Buffer }, challenge?: string }} [options]
+ * @param {{ address?: string, tls?: { key: Buffer, cert: Buffer }, challenge?: string, cors?: boolean }} [options]
  *   address: the loopback address to listen on (127.0.0.1); challenge: a
- *   WWW-Authenticate value that every request without Authorization gets with a 401
+ *   WWW-Authenticate value that every request without Authorization gets with a 401;
+ *   cors: let pages of any origin read the answers (for the browser tests)
  */
-export async function startLyingRegistry({ address = '127.0.0.1', tls, challenge } = {}) {
+export async function startLyingRegistry({ address = '127.0.0.1', tls, challenge, cors = false } = {}) {
   const repos = new Map();
   const requests = [];
   const stalled = new Set();
@@ -69,6 +70,14 @@ export async function startLyingRegistry({ address = '127.0.0.1', tls, challenge
     const url = new URL(req.url, 'http://registry');
     const record = { method: req.method, path: url.pathname, authorization: req.headers.authorization || null, sent: 0 };
     requests.push(record);
+    if (cors) {
+      res.setHeader('access-control-allow-origin', '*');
+      res.setHeader('access-control-expose-headers', '*');
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, { 'access-control-allow-methods': '*', 'access-control-allow-headers': '*', 'access-control-max-age': '600' });
+        return res.end();
+      }
+    }
     const send = (status, headers = {}, body) => {
       res.writeHead(status, headers);
       if (body) record.sent += body.length;
