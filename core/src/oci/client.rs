@@ -27,8 +27,9 @@ const MAX_TAG_PAGE: usize = 8 << 20;
 /// Largest token-service answer accepted (a JWT with a long certificate chain fits).
 const MAX_TOKEN_ANSWER: usize = 1 << 20;
 /// Largest successful body of a request that expects none worth reading (the `/v2/` ping, an
-/// upload, a manifest `PUT`): [`HttpRequest::new`]'s limit.
-pub const DEFAULT_MAX_BODY: u64 = 64 << 10;
+/// upload, a manifest `PUT`): [`HttpRequest::new`]'s limit. Generous, for a `/v2/` answered by
+/// a web page in front of the registry.
+pub const DEFAULT_MAX_BODY: u64 = 1 << 20;
 /// What a transport keeps of the body of a non-2xx answer: it is only quoted in messages, so
 /// the rest is dropped unread.
 pub const ERROR_BODY_LIMIT: u64 = 64 << 10;
