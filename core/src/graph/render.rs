@@ -249,8 +249,8 @@ pub fn to_dot(graph: &Graph) -> String {
                 let _ = writeln!(
                     out,
                     "  n{n} [label=\"{}\\n{}\", color=red, fontcolor=red];",
-                    dot_escape(&short_display(&node.reference)),
-                    dot_escape(message)
+                    dot_escape(&printable(&short_display(&node.reference), MAX_SHOWN_REF)),
+                    dot_escape(&printable(message, MAX_SHOWN_ERROR))
                 );
             }
         }
@@ -314,8 +314,8 @@ pub fn to_mermaid(graph: &Graph) -> String {
                 let _ = writeln!(
                     out,
                     "  n{n}[\"{}<br/>{}\"]:::error",
-                    mermaid_escape(&short_display(&node.reference)),
-                    mermaid_escape(message)
+                    mermaid_escape(&printable(&short_display(&node.reference), MAX_SHOWN_REF)),
+                    mermaid_escape(&printable(message, MAX_SHOWN_ERROR))
                 );
             }
         }
