@@ -128,12 +128,14 @@ fn host_of(request_url: &str) -> String {
         .unwrap_or_else(|| "the registry".to_string())
 }
 
-/// An `AbortController` whose `abort(reason)` fires from timers. Every timer is cleared when
-/// the request is done (also on an early return): a pending timer would keep Node running.
+/// An `AbortController` whose `abort(reason)` fires from two timers: the operation's deadline
+/// and the idle timer (re-armed for every wait). Both are cleared when the request is done (also
+/// on an early return): a pending timer would keep Node running.
 struct Aborter {
     controller: JsValue,
     abort: Function,
-    timers: Vec<JsValue>,
+    deadline: Option<JsValue>,
+    idle: Option<JsValue>,
 }
 
 impl Aborter {
@@ -149,7 +151,8 @@ impl Aborter {
         Ok(Aborter {
             controller,
             abort,
-            timers: Vec::new(),
+            deadline: None,
+            idle: None,
         })
     }
 
@@ -157,21 +160,27 @@ impl Aborter {
         get(&self.controller, "signal")
     }
 
-    /// Aborts with a timeout error saying `message` after `millis`; answers the timer's index.
-    fn arm(&mut self, millis: f64, message: &str) -> usize {
+    /// A timer that aborts with a timeout error saying `message` after `millis`.
+    fn timer(&self, millis: f64, message: &str) -> Option<JsValue> {
         let reason = js_sys::Error::new(message);
         reason.set_name(TIMEOUT_ERROR_NAME);
         let fire: Function = self.abort.bind1(&self.controller, &reason).unchecked_into();
-        let id = set_timeout(&fire, millis.max(0.0)).unwrap_or(JsValue::UNDEFINED);
-        self.timers.push(id);
-        self.timers.len() - 1
+        set_timeout(&fire, millis.max(0.0)).ok()
     }
 
-    fn disarm(&mut self, index: usize) {
-        if let Some(id) = self.timers.get_mut(index) {
-            let _ = clear_timeout(id);
-            *id = JsValue::UNDEFINED;
-        }
+    fn arm_deadline(&mut self, millis: f64, message: &str) {
+        clear(self.deadline.take());
+        self.deadline = self.timer(millis, message);
+    }
+
+    /// (Re-)arms the idle timer.
+    fn arm_idle(&mut self, millis: f64, message: &str) {
+        clear(self.idle.take());
+        self.idle = self.timer(millis, message);
+    }
+
+    fn disarm_idle(&mut self) {
+        clear(self.idle.take());
     }
 
     /// Stops the request now (a body over its limit, or one not worth reading on).
@@ -199,11 +208,14 @@ impl Aborter {
 
 impl Drop for Aborter {
     fn drop(&mut self) {
-        for id in &self.timers {
-            if !id.is_undefined() {
-                let _ = clear_timeout(id);
-            }
-        }
+        clear(self.idle.take());
+        clear(self.deadline.take());
+    }
+}
+
+fn clear(timer: Option<JsValue>) {
+    if let Some(id) = timer {
+        let _ = clear_timeout(&id);
     }
 }
 
@@ -224,7 +236,7 @@ impl Transport for FetchTransport {
             return Err(TransportError::timeout(deadline_message));
         }
         let mut aborter = Aborter::new()?;
-        aborter.arm(remaining, &deadline_message);
+        aborter.arm_deadline(remaining, &deadline_message);
 
         let init = Object::new();
         set(&init, "method", &JsValue::from_str(request.method.as_str()));
@@ -246,28 +258,29 @@ impl Transport for FetchTransport {
 
         // Until the answer's headers: the idle timeout, plus time to send the body.
         let upload_ms = request.body.len() as f64 / UPLOAD_BYTES_PER_SECOND * 1000.0;
-        let waiting = if upload_ms > 0.0 {
+        if upload_ms > 0.0 {
             let message = format!(
                 "no answer from {host} within {} of sending {} bytes (the idle timeout plus 1 s \
                  per 256 KiB sent)",
                 seconds(((idle + upload_ms) / 100.0).round() * 100.0),
                 request.body.len()
             );
-            aborter.arm(idle + upload_ms, &message)
+            aborter.arm_idle(idle + upload_ms, &message);
         } else {
-            aborter.arm(idle, &idle_message)
-        };
+            aborter.arm_idle(idle, &idle_message);
+        }
         let promise = global_fetch(&request.url, &init).map_err(|e| aborter.failed(&e))?;
         let response = JsFuture::from(promise)
             .await
             .map_err(|e| aborter.failed(&e))?;
-        aborter.disarm(waiting);
+        aborter.disarm_idle();
 
         let status = get(&response, "status")
             .as_f64()
             .filter(|s| (0.0..=999.0).contains(s))
             .map_or(0, |s| s as u16);
         if status == 0 {
+            aborter.abort_now();
             return Err(TransportError::new(
                 "the answer is not readable (an opaque or redirected cross-origin response)",
             ));
@@ -282,7 +295,6 @@ impl Transport for FetchTransport {
             }
         }
         let body = if request.method == Method::Head {
-            aborter.abort_now();
             Vec::new()
         } else {
             read_body(
@@ -347,13 +359,13 @@ async fn read_body(
     }
     let reader = call(&stream, "getReader", &Array::new())?;
     loop {
-        let timer = aborter.arm(idle_ms, idle_message);
+        aborter.arm_idle(idle_ms, idle_message);
         let read = call(&reader, "read", &Array::new())?;
         let read: Promise = read
             .dyn_into()
             .map_err(|_| TransportError::new("the body reader did not return a promise"))?;
         let chunk = JsFuture::from(read).await.map_err(|e| aborter.failed(&e))?;
-        aborter.disarm(timer);
+        aborter.disarm_idle();
         if get(&chunk, "done").as_bool() == Some(true) {
             return Ok(body.finish());
         }
