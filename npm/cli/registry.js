@@ -187,6 +187,13 @@ function registryError(error, { target, source, secrets, plainHttp, withheld = f
         );
       }
       const who = source === 'anonymous' ? `no credentials found for ${host}` : `sent the credentials from ${source}`;
+      if (dependency && source === 'anonymous') {
+        // A registry only a contract names: the environment's credentials need PACTO_REGISTRY_HOST.
+        return fail(
+          `authentication failed for ${host}: run \`pacto login ${host}\`, or set PACTO_REGISTRY_HOST=${host} with PACTO_REGISTRY_TOKEN (or PACTO_REGISTRY_USERNAME/PACTO_REGISTRY_PASSWORD)`,
+          { hint: `(${who}; ${answer})` },
+        );
+      }
       return fail(`authentication failed for ${host}: run \`pacto login ${host}\` or set PACTO_REGISTRY_TOKEN`, {
         hint: `(${who}; ${answer})`,
       });

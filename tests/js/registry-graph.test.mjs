@@ -198,7 +198,7 @@ describe('graph with registry credentials (htpasswd)', () => {
     assertOk(run, 'anonymous');
     assert.equal(
       run.stdout,
-      `app@1.0.0\n└─ db (error: authentication failed for ${registry.host}: run \`pacto login ${registry.host}\` or set PACTO_REGISTRY_TOKEN)\n`,
+      `app@1.0.0\n└─ db (error: authentication failed for ${registry.host}: run \`pacto login ${registry.host}\`, or set PACTO_REGISTRY_HOST=${registry.host} with PACTO_REGISTRY_TOKEN (or PACTO_REGISTRY_USERNAME/PACTO_REGISTRY_PASSWORD))\n`,
     );
   });
 

@@ -319,6 +319,17 @@ describe('credentials only where they belong', () => {
     assert.ok(!run.stdout.includes(PASSWORD) && !run.stderr.includes(PASSWORD));
   });
 
+  test('without any credentials, the message says how to give that host some', async () => {
+    reset();
+    const run = await pacto(['graph', `oci://${home.host}/app:1.0.0`, '--no-cache'], { cwd: ws, env });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(
+      run.stdout,
+      `app@1.0.0\n└─ dep:1.0.0 (error: authentication failed for ${foreign.host}: run \`pacto login ${foreign.host}\`, or set PACTO_REGISTRY_HOST=${foreign.host} with PACTO_REGISTRY_TOKEN (or PACTO_REGISTRY_USERNAME/PACTO_REGISTRY_PASSWORD))\n`,
+    );
+    assert.deepEqual(secretsIn(foreign), []);
+  });
+
   test('PACTO_REGISTRY_HOST names the hosts the environment is for, and only those', async () => {
     reset();
     const run = await pacto(['graph', `oci://${home.host}/app:1.0.0`, '--no-cache'], {
