@@ -312,3 +312,29 @@ fn a_hostile_realm_and_location_are_shown_escaped() {
     .to_string();
     assert!(message.contains("ftp://x\\u{202e}y/token"), "{message}");
 }
+
+#[test]
+fn endless_tag_pages_end_at_a_total_bound() {
+    // Each page is within its own limit; their sum is bounded too.
+    let names: Vec<String> = (0..1000).map(|i| format!("\"1.0.{i}\"")).collect();
+    let page = format!("{{\"tags\":[{}]}}", names.join(","));
+    let mut answers = vec![full(200, &[], b"")];
+    for i in 0..200 {
+        let link = format!("</v2/a/b/tags/list?n=1000&last={i}>; rel=\"next\"");
+        answers.push(full(200, &[("Link", &link)], page.as_bytes()));
+    }
+    let memory = Memory::new(answers);
+    let e = block_on(oci::list_tags(
+        &memory,
+        "oci://localhost:5000/a/b",
+        &RegistryOptions::default(),
+    ))
+    .unwrap_err();
+    assert_eq!(e.code(), "REGISTRY_ERROR", "{e}");
+    assert!(
+        e.to_string()
+            .ends_with("a tag list of more than 100000 tags"),
+        "{e}"
+    );
+    assert_eq!(memory.sent().len(), 1 + 101);
+}

@@ -39,6 +39,8 @@ const RETRY_WAITS_MS: [u32; 2] = [1000, 3000];
 const MAX_REDIRECTS: usize = 10;
 /// Tag-list pages followed at most (a hostile `Link` chain must end).
 const MAX_TAG_PAGES: usize = 1000;
+/// Tags kept at most over all pages (pages are bounded one by one; their sum must be too).
+const MAX_TAGS: usize = 100_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -879,6 +881,11 @@ impl<'t, T: Transport> Registry<'t, T> {
                                 self.malformed("a tag list with a tag that is not a string")
                             );
                         };
+                        if tags.len() >= MAX_TAGS {
+                            return Err(
+                                self.malformed(&format!("a tag list of more than {MAX_TAGS} tags"))
+                            );
+                        }
                         tags.push(tag.to_string());
                     }
                 }
