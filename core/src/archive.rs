@@ -22,7 +22,7 @@ use flate2::{Compression, GzBuilder};
 use sha2::{Digest, Sha256};
 
 use crate::bundle::Bundle;
-use crate::safe_text::{describe_bytes, printable, printable_bytes};
+use crate::safe_text::{describe_bytes, first_bytes, printable, printable_bytes};
 
 /// Largest file a bundle may hold: 10 MiB (the Go tool's `maxFileSize`).
 pub const MAX_FILE_SIZE: u64 = 10 << 20;
@@ -178,6 +178,8 @@ pub enum ArchiveError {
     UnsupportedCompression { format: &'static str },
     /// Neither gzip nor tar: `start` describes the first bytes ([`describe_bytes`]).
     NotAnArchive { start: String },
+    /// A gzip stream whose content is not a tar: `start` shows its first bytes.
+    NotATarInGzip { start: String },
     /// A file's data is larger than [`Limits::max_file_size`].
     FileTooLarge { name: String, limit: u64 },
     /// The file data of the bundle adds up to more than [`Limits::max_total_size`];
@@ -217,6 +219,11 @@ impl fmt::Display for ArchiveError {
             ArchiveError::NotAnArchive { start } => {
                 write!(f, "not a gzip or tar archive ({})", Shown(start))
             }
+            ArchiveError::NotATarInGzip { start } => write!(
+                f,
+                "the gzip stream does not hold a tar archive (its content starts with bytes {})",
+                Shown(start)
+            ),
             ArchiveError::UnsupportedCompression { format } => write!(
                 f,
                 "{format}-compressed bundle archives are not supported (use gzip or a plain tar)"
@@ -653,6 +660,7 @@ pub fn unpack_with_limits(bytes: &[u8], limits: &Limits) -> Result<Bundle, Archi
         cap: limits.max_tar_size,
         over_cap: false,
         inner_error: None,
+        head: Vec::new(),
     };
 
     let mut contents = Contents::default();
@@ -675,6 +683,10 @@ pub fn unpack_with_limits(bytes: &[u8], limits: &Limits) -> Result<Bundle, Archi
             }
         } else if let Some(detail) = meter.inner_error.take() {
             ArchiveError::CorruptGzip { detail }
+        } else if gzipped && entry.is_none() && !starts_like_tar(&meter.head) {
+            ArchiveError::NotATarInGzip {
+                start: first_bytes(&meter.head),
+            }
         } else {
             ArchiveError::CorruptTar {
                 entry,
@@ -707,6 +719,8 @@ struct Meter<R> {
     cap: u64,
     over_cap: bool,
     inner_error: Option<String>,
+    /// The first bytes that came out, to describe a stream that is not a tar.
+    head: Vec<u8>,
 }
 
 impl<R: Read> Read for Meter<R> {
@@ -719,6 +733,10 @@ impl<R: Read> Read for Meter<R> {
         let want = usize::try_from(room).map_or(buf.len(), |r| r.min(buf.len()));
         match self.inner.read(&mut buf[..want]) {
             Ok(n) => {
+                if self.head.len() < BLOCK {
+                    let take = n.min(BLOCK - self.head.len());
+                    self.head.extend_from_slice(&buf[..take]);
+                }
                 self.read = self.read.saturating_add(n as u64);
                 if self.read > self.cap {
                     self.over_cap = true;
@@ -967,6 +985,12 @@ mod tests {
         // Empty input and a lone end block are (empty) tars, as before.
         assert!(unpack(b"").is_ok());
         assert!(unpack(&[0u8; 1024]).is_ok());
+        // Gzip around something that is not a tar.
+        let e = unpack(&gzip(&zip).unwrap()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the gzip stream does not hold a tar archive (its content starts with bytes 50 4b 03 04)"
+        );
         // A real tar still reads.
         let tar = pack_tar(&Bundle::from_contract("x: 1\n")).unwrap();
         assert!(unpack(&tar).is_ok());

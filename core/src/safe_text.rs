@@ -96,16 +96,21 @@ pub fn printable_bytes(bytes: &[u8], max_chars: usize) -> String {
 
 /// A short description of binary data: `4096 bytes starting with 50 4b 03 04`.
 pub fn describe_bytes(bytes: &[u8]) -> String {
+    match bytes.len() {
+        0 => "no bytes".to_string(),
+        1 => format!("1 byte ({})", first_bytes(bytes)),
+        n => format!("{n} bytes starting with {}", first_bytes(bytes)),
+    }
+}
+
+/// The first few bytes in hex: `50 4b 03 04`.
+pub fn first_bytes(bytes: &[u8]) -> String {
     let shown: Vec<String> = bytes
         .iter()
         .take(SHOWN_BYTES)
         .map(|b| format!("{b:02x}"))
         .collect();
-    match bytes.len() {
-        0 => "no bytes".to_string(),
-        1 => format!("1 byte ({})", shown.join(" ")),
-        n => format!("{n} bytes starting with {}", shown.join(" ")),
-    }
+    shown.join(" ")
 }
 
 /// NUL anywhere, or more than one character in eight a control character.
