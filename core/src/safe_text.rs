@@ -172,6 +172,19 @@ mod tests {
     }
 
     #[test]
+    fn no_character_survives_unescaped_if_it_is_unsafe() {
+        // Every scalar value: what comes out never holds an unsafe character, and safe ones
+        // come out as themselves.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let shown = printable(&format!("a{c}b"), 100);
+            assert!(!shown.chars().any(is_unsafe_char), "U+{:04X}", u32::from(c));
+            if !is_unsafe_char(c) {
+                assert_eq!(shown, format!("a{c}b"));
+            }
+        }
+    }
+
+    #[test]
     fn ordinary_text_is_kept_as_it_is() {
         for text in [
             "docs/openapi.yaml",
