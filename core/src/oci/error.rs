@@ -1,9 +1,9 @@
 //! What can go wrong talking to a registry, as one error type with a stable code per kind.
 //!
 //! Messages follow spec `oci-graph-cli.md` §4.5 where the Go tool has a wording, and never
-//! contain a credential: registry answers are quoted only through [`clean`], and every value
-//! in a message is shown through [`crate::safe_text`] (control and format characters
-//! escaped, long values cut); a session redacts its own secrets on top.
+//! contain a credential: every value in a message is shown through [`crate::safe_text`]
+//! (control and format characters escaped, long values cut); a session redacts its own
+//! secrets on top.
 
 use std::fmt;
 
