@@ -10,7 +10,8 @@ use super::{Conflict, Cycle, Dependency, EdgeKind, Graph, GraphNode, GraphWarnin
 use crate::reference::{short_display, split_scheme, DependencyRef};
 use crate::safe_text::printable;
 
-/// Characters of a dependency ref and of a loader's error shown in the tree.
+/// Characters of a dependency ref and of a loader's error shown in the tree (cycles and
+/// version lists are escaped but never cut: they are the result).
 const MAX_SHOWN_REF: usize = 300;
 const MAX_SHOWN_ERROR: usize = 1000;
 
@@ -82,20 +83,30 @@ pub fn render_tree(graph: &Graph) -> String {
     if !graph.cycles().is_empty() {
         let _ = writeln!(out, "\nCycles ({}):", graph.cycles().len());
         for cycle in graph.cycles() {
-            let _ = writeln!(out, "  {}", cycle.join(" -> "));
+            let _ = writeln!(out, "  {}", printable(&cycle.join(" -> "), usize::MAX));
         }
     }
     if !graph.conflicts().is_empty() {
         let _ = writeln!(out, "\nConflicts ({}):", graph.conflicts().len());
         for c in graph.conflicts() {
-            let _ = writeln!(out, "  {}: [{}]", c.name, c.versions.join(" "));
+            let _ = writeln!(
+                out,
+                "  {}: [{}]",
+                printable(&c.name, MAX_SHOWN_REF),
+                printable(&c.versions.join(" "), usize::MAX)
+            );
         }
     }
     // Not in the Go tool, which ignores the constraint of a pinned ref without a word.
     if !graph.warnings().is_empty() {
         let _ = writeln!(out, "\nWarnings ({}):", graph.warnings().len());
         for w in graph.warnings() {
-            let _ = writeln!(out, "  {}: {}", w.from, w.message);
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                printable(&w.from, MAX_SHOWN_REF),
+                printable(&w.message, MAX_SHOWN_ERROR)
+            );
         }
     }
     out
@@ -103,7 +114,12 @@ pub fn render_tree(graph: &Graph) -> String {
 
 fn label(node: &GraphNode) -> String {
     let local = if node.local { " [local]" } else { "" };
-    format!("{}@{}{local}", node.name(), node.version())
+    // Names and versions come from contracts, possibly pulled ones.
+    format!(
+        "{}@{}{local}",
+        printable(node.name(), MAX_SHOWN_REF),
+        printable(node.version(), MAX_SHOWN_REF)
+    )
 }
 
 /// The JSON form of a graph. Arrays are always present (possibly empty), never null.
