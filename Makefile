@@ -71,8 +71,11 @@ test-js:
 	$(NODE) --test $(filter-out tests/js/registry-%,$(wildcard tests/js/*.test.mjs))
 
 # The CLI and the API against a real OCI registry (tests/registry/harness.mjs
-# starts docker-registry on 127.0.0.1 in no-auth, Basic and token modes).
+# starts docker-registry on 127.0.0.1 in no-auth, Basic and token modes), and
+# against a lying one (tests/registry/lying.mjs), also from chromium
+# (playwright-core from tests/registry's lockfile).
 test-registry: ci-deps
+	cd tests/registry && { [ -d node_modules/playwright-core ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }
 	$(NODE) --test tests/js/registry-*.test.mjs
 
 # The packed tarball, installed into temporary projects and built with the

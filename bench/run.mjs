@@ -40,7 +40,7 @@ import { renderReport } from './lib/format.mjs';
 import { NPM_DIST, OUT_DIR, REPO_ROOT, rel } from './lib/paths.mjs';
 import { now, round } from './lib/stats.mjs';
 
-const SECTIONS = ['validation', 'coldstart', 'size', 'openapi-diff', 'registry', 'graph', 'graph-svg', 'package', 'widget'];
+const SECTIONS = ['validation', 'coldstart', 'size', 'openapi-diff', 'registry', 'graph', 'graph-svg', 'package', 'widget', 'registry-bounds'];
 
 const DEFAULTS = {
   count: 10000,

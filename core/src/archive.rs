@@ -22,6 +22,7 @@ use flate2::{Compression, GzBuilder};
 use sha2::{Digest, Sha256};
 
 use crate::bundle::Bundle;
+use crate::safe_text::{describe_bytes, first_bytes, printable, printable_bytes};
 
 /// Largest file a bundle may hold: 10 MiB (the Go tool's `maxFileSize`).
 pub const MAX_FILE_SIZE: u64 = 10 << 20;
@@ -30,6 +31,13 @@ pub const MAX_TOTAL_SIZE: u64 = 50 << 20;
 /// Room for tar metadata (headers, padding, PAX records, data after the end marker) on top of
 /// [`MAX_TOTAL_SIZE`] in the decompressed stream.
 pub const TAR_OVERHEAD: u64 = 16 << 20;
+
+/// Longest path a bundle may hold, in bytes, and longest element of a path: what every
+/// file system the bundle may be written to accepts, with room for the output directory.
+pub const MAX_PATH_BYTES: usize = 1024;
+pub const MAX_PATH_ELEMENT_BYTES: usize = 255;
+/// Characters of an entry name shown in a message.
+const SHOWN_NAME_CHARS: usize = 120;
 
 /// The gzip level of `pacto pack` (Go's `gzip.DefaultCompression`).
 const GZIP_LEVEL: u32 = 6;
@@ -95,6 +103,9 @@ pub enum UnsafeReason {
     UnsupportedType(u8),
     /// The path is a file and also (a parent of) another entry.
     Conflict { other: String },
+    /// The path is longer than [`MAX_PATH_BYTES`], or one of its elements longer than
+    /// [`MAX_PATH_ELEMENT_BYTES`].
+    NameTooLong { bytes: usize },
 }
 
 impl fmt::Display for UnsafeReason {
@@ -122,24 +133,22 @@ impl fmt::Display for UnsafeReason {
             UnsafeReason::Conflict { other } => {
                 write!(f, "it conflicts with `{}`, which is a file", Shown(other))
             }
+            UnsafeReason::NameTooLong { bytes } => write!(
+                f,
+                "the path is {bytes} bytes long (at most {MAX_PATH_BYTES} bytes, and \
+                 {MAX_PATH_ELEMENT_BYTES} per element, are allowed)"
+            ),
         }
     }
 }
 
-/// Shows text from an archive with control characters escaped, so a hostile name cannot
-/// drive a terminal.
+/// Shows text from an archive through [`printable`], so a hostile name can neither drive a
+/// terminal nor read differently on screen, and a long one is cut.
 struct Shown<'a>(&'a str);
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for c in self.0.chars() {
-            if c.is_control() {
-                write!(f, "{}", c.escape_default())?;
-            } else {
-                write!(f, "{c}")?;
-            }
-        }
-        Ok(())
+        f.write_str(&printable(self.0, SHOWN_NAME_CHARS))
     }
 }
 
@@ -167,6 +176,10 @@ pub enum ArchiveError {
     },
     /// A zstd-compressed layer: accepted by the Go tool, not supported here.
     UnsupportedCompression { format: &'static str },
+    /// Neither gzip nor tar: `start` describes the first bytes ([`describe_bytes`]).
+    NotAnArchive { start: String },
+    /// A gzip stream whose content is not a tar: `start` shows its first bytes.
+    NotATarInGzip { start: String },
     /// A file's data is larger than [`Limits::max_file_size`].
     FileTooLarge { name: String, limit: u64 },
     /// The file data of the bundle adds up to more than [`Limits::max_total_size`];
@@ -203,6 +216,14 @@ impl fmt::Display for ArchiveError {
                 }
                 Ok(())
             }
+            ArchiveError::NotAnArchive { start } => {
+                write!(f, "not a gzip or tar archive ({})", Shown(start))
+            }
+            ArchiveError::NotATarInGzip { start } => write!(
+                f,
+                "the gzip stream does not hold a tar archive (its content starts with bytes {})",
+                Shown(start)
+            ),
             ArchiveError::UnsupportedCompression { format } => write!(
                 f,
                 "{format}-compressed bundle archives are not supported (use gzip or a plain tar)"
@@ -366,7 +387,60 @@ fn check_pack_path(path: &str) -> Result<(), ArchiveError> {
     if path.split('/').any(|e| e.is_empty() || e == ".") {
         return refuse(UnsafeReason::UncleanName);
     }
+    if let Err(reason) = check_length(path) {
+        return refuse(reason);
+    }
     Ok(())
+}
+
+fn check_length(path: &str) -> Result<(), UnsafeReason> {
+    if path.len() > MAX_PATH_BYTES || path.split('/').any(|e| e.len() > MAX_PATH_ELEMENT_BYTES) {
+        return Err(UnsafeReason::NameTooLong { bytes: path.len() });
+    }
+    Ok(())
+}
+
+/// Whether plain (not gzip'ed) bytes begin like a tar: empty, an all-zero end block, or a
+/// header block whose checksum adds up (as every tar writer's does).
+fn starts_like_tar(bytes: &[u8]) -> bool {
+    let Some(block) = bytes.get(..BLOCK) else {
+        return bytes.iter().all(|&b| b == 0);
+    };
+    if block.iter().all(|&b| b == 0) {
+        return true;
+    }
+    let field = &block[148..156];
+    let digits: String = field
+        .iter()
+        .map(|&b| b as char)
+        .filter(|c| !matches!(c, ' ' | '\0'))
+        .collect();
+    let Ok(stored) = u64::from_str_radix(&digits, 8) else {
+        return false;
+    };
+    let unsigned: u64 = block
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                u64::from(b)
+            }
+        })
+        .sum();
+    let signed: i64 = block
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                i64::from(b as i8)
+            }
+        })
+        .sum();
+    stored == unsigned || i64::try_from(stored).is_ok_and(|s| s == signed)
 }
 
 fn is_drive(path: &str) -> bool {
@@ -570,6 +644,11 @@ pub fn unpack_with_limits(bytes: &[u8], limits: &Limits) -> Result<Bundle, Archi
         return Err(ArchiveError::UnsupportedCompression { format: "zstd" });
     }
     let gzipped = bytes.starts_with(&[0x1f, 0x8b]);
+    if !gzipped && !starts_like_tar(bytes) {
+        return Err(ArchiveError::NotAnArchive {
+            start: describe_bytes(bytes),
+        });
+    }
     let source: Box<dyn Read + '_> = if gzipped {
         Box::new(MultiGzDecoder::new(bytes))
     } else {
@@ -581,6 +660,7 @@ pub fn unpack_with_limits(bytes: &[u8], limits: &Limits) -> Result<Bundle, Archi
         cap: limits.max_tar_size,
         over_cap: false,
         inner_error: None,
+        head: Vec::new(),
     };
 
     let mut contents = Contents::default();
@@ -603,6 +683,10 @@ pub fn unpack_with_limits(bytes: &[u8], limits: &Limits) -> Result<Bundle, Archi
             }
         } else if let Some(detail) = meter.inner_error.take() {
             ArchiveError::CorruptGzip { detail }
+        } else if gzipped && entry.is_none() && !starts_like_tar(&meter.head) {
+            ArchiveError::NotATarInGzip {
+                start: first_bytes(&meter.head),
+            }
         } else {
             ArchiveError::CorruptTar {
                 entry,
@@ -635,6 +719,8 @@ struct Meter<R> {
     cap: u64,
     over_cap: bool,
     inner_error: Option<String>,
+    /// The first bytes that came out, to describe a stream that is not a tar.
+    head: Vec<u8>,
 }
 
 impl<R: Read> Read for Meter<R> {
@@ -647,6 +733,10 @@ impl<R: Read> Read for Meter<R> {
         let want = usize::try_from(room).map_or(buf.len(), |r| r.min(buf.len()));
         match self.inner.read(&mut buf[..want]) {
             Ok(n) => {
+                if self.head.len() < BLOCK {
+                    let take = n.min(BLOCK - self.head.len());
+                    self.head.extend_from_slice(&buf[..take]);
+                }
                 self.read = self.read.saturating_add(n as u64);
                 if self.read > self.cap {
                     self.over_cap = true;
@@ -715,7 +805,11 @@ fn read_entries<R: Read>(
             continue;
         }
         let raw = entry.path_bytes().into_owned();
-        let shown = String::from_utf8_lossy(&raw).into_owned();
+        // Names are shown in messages: binary ones as a description, not as U+FFFD soup.
+        let shown = match std::str::from_utf8(&raw) {
+            Ok(name) => name.to_string(),
+            Err(_) => printable_bytes(&raw, SHOWN_NAME_CHARS),
+        };
         last = Some(shown.clone());
         let unsafe_entry = |reason| ArchiveError::UnsafeEntry {
             name: shown.clone(),
@@ -803,6 +897,7 @@ fn normalize(raw: &[u8]) -> Result<Option<String>, UnsafeReason> {
         return Err(UnsafeReason::NulByte);
     }
     let name = std::str::from_utf8(raw).map_err(|_| UnsafeReason::NotUtf8)?;
+    check_length(name)?;
     if name.starts_with('/') {
         return Err(UnsafeReason::AbsolutePath);
     }
@@ -858,5 +953,73 @@ mod tests {
         assert_eq!(normalize(b"c:/x"), Err(UnsafeReason::DrivePath));
         assert_eq!(normalize(b"a\\b"), Err(UnsafeReason::Backslash));
         assert_eq!(normalize(b"\xff"), Err(UnsafeReason::NotUtf8));
+        let long = "a/".repeat(600);
+        assert_eq!(
+            normalize(long.as_bytes()),
+            Err(UnsafeReason::NameTooLong { bytes: 1200 })
+        );
+        let element = "b".repeat(256);
+        assert!(matches!(
+            normalize(element.as_bytes()),
+            Err(UnsafeReason::NameTooLong { .. })
+        ));
+        assert_eq!(
+            normalize("c".repeat(255).as_bytes()),
+            Ok(Some("c".repeat(255)))
+        );
+    }
+
+    #[test]
+    fn what_is_neither_gzip_nor_tar_is_described_briefly() {
+        let zip = b"PK\x03\x04\x14\x00\x08\x00".repeat(300);
+        let e = unpack(&zip).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "not a gzip or tar archive (2400 bytes starting with 50 4b 03 04)"
+        );
+        let e = unpack(b"hello").unwrap_err();
+        assert!(
+            e.to_string().starts_with("not a gzip or tar archive"),
+            "{e}"
+        );
+        // Empty input and a lone end block are (empty) tars, as before.
+        assert!(unpack(b"").is_ok());
+        assert!(unpack(&[0u8; 1024]).is_ok());
+        // Gzip around something that is not a tar.
+        let e = unpack(&gzip(&zip).unwrap()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the gzip stream does not hold a tar archive (its content starts with bytes 50 4b 03 04)"
+        );
+        // A real tar still reads.
+        let tar = pack_tar(&Bundle::from_contract("x: 1\n")).unwrap();
+        assert!(unpack(&tar).is_ok());
+    }
+
+    #[test]
+    fn entry_names_in_messages_are_safe_and_short() {
+        let mut header = [0u8; BLOCK];
+        let name = "a\u{202e}gpj.exe\u{1b}[2J";
+        header[..name.len()].copy_from_slice(name.as_bytes());
+        header[156] = b'2'; // a symlink: refused, with its name in the message
+        header[257..263].copy_from_slice(b"ustar\0");
+        header[263..265].copy_from_slice(b"00");
+        put_octal(&mut header[100..108], 0o644);
+        put_octal(&mut header[124..136], 0);
+        set_checksum(&mut header);
+        let mut tar = header.to_vec();
+        tar.resize(tar.len() + 2 * BLOCK, 0);
+        let message = unpack(&tar).unwrap_err().to_string();
+        assert_eq!(
+            message,
+            "refusing archive entry `a\\u{202e}gpj.exe\\u{1b}[2J`: symbolic links are not allowed"
+        );
+        let long = ArchiveError::UnsafeEntry {
+            name: "d/".repeat(2048),
+            reason: UnsafeReason::NameTooLong { bytes: 4096 },
+        };
+        let message = long.to_string();
+        assert!(message.chars().count() < 300, "{message}");
+        assert!(message.contains("…"), "{message}");
     }
 }

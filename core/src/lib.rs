@@ -17,6 +17,7 @@ pub mod graph;
 pub mod init;
 pub mod oci;
 pub mod reference;
+pub mod safe_text;
 pub mod source;
 mod source_fast;
 pub mod validate;

@@ -119,6 +119,7 @@ fn failure_messages() {
         "two-errors" => Ok(Bundle::from_contract(
             "pactoVersion: \"1.0\"\nservice:\n  name: x\n  version: 1.0.0\n  a: 1\n  b: 2\n",
         )),
+        // A loader's message is shown through safe_text: its line break cannot split the tree.
         _ => Err(SourceError::new("line one\nline two")),
     });
     let root = Bundle::from_contract(&contract(
@@ -133,7 +134,7 @@ fn failure_messages() {
          ├─ no-contract (error: no pacto.yaml found in no-contract)\n\
          ├─ binary (error: failed to parse binary/pacto.yaml: pacto.yaml is not valid UTF-8 (invalid byte at offset 0))\n\
          ├─ two-errors (error: failed to parse two-errors/pacto.yaml: line 5, column 3: unknown field `a` in service (allowed: name, version, owner, image) (and 1 more error))\n\
-         └─ x:1 (error: line one\nline two)\n"
+         └─ x:1 (error: line one\\nline two)\n"
     );
     assert!(g.nodes().skip(1).all(|(_, n)| n.error().is_some()));
 }

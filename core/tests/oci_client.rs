@@ -598,10 +598,7 @@ fn transient_failures_are_retried_for_idempotent_requests() {
     let script = Script::new(vec![
         ok(200, &[], b""),
         ok(503, &[], b""),
-        Err(TransportError {
-            message: "connection reset".into(),
-            temporary: true,
-        }),
+        Err(TransportError::temporary("connection reset")),
         ok(200, &[], br#"{"tags":null}"#),
     ]);
     let tags = block_on(oci::list_tags(

@@ -13,6 +13,7 @@ const path = require('node:path');
 const { loadBundle, locateBundle, BundleError, MAX_BUNDLE_BYTES } = require('../node.js');
 const { CliError } = require('./errors.js');
 const { parseRegistryArg, pullBundle } = require('./registry.js');
+const { printable } = require('./printable.js');
 
 const ARCHIVE = /\.(tar\.gz|tgz)$/i;
 
@@ -138,7 +139,8 @@ function loadBundleArg(ctx, arg) {
         bundle: pulled.bundle,
         reference: pulled.reference,
         contractFile: `${target}!/pacto.yaml`,
-        display: (file) => `${target}!/${file}`,
+        // Names from a pulled archive: shown through printable.
+        display: (file) => `${target}!/${printable(file, 300)}`,
         onDisk: () => undefined,
       }),
       (error) => {
@@ -157,7 +159,7 @@ function loadBundleArg(ctx, arg) {
       kind: 'archive',
       bundle,
       contractFile: `${where.local}!/pacto.yaml`,
-      display: (file) => `${where.local}!/${file}`,
+      display: (file) => `${where.local}!/${printable(file, 300)}`,
       onDisk: () => undefined,
       dir: path.dirname(where.local),
     };

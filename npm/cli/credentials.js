@@ -1,13 +1,18 @@
 'use strict';
 // Registry credentials, looked up per registry host; the first source that has
 // an answer wins:
-//   1. PACTO_REGISTRY_TOKEN                      a bearer token, for every registry
-//   2. PACTO_REGISTRY_USERNAME + _PASSWORD       Basic credentials, for every registry
+//   1. PACTO_REGISTRY_TOKEN                      a bearer token   } only for the registries
+//   2. PACTO_REGISTRY_USERNAME + _PASSWORD       Basic credentials} the environment covers
 //   3. the pacto config, auths[host].auth        written by `pacto login`
 //   4. Docker's config.json, auths[host]         `auth` (base64 user:pass) or username/password
 //   5. anonymous
-// Docker credential helpers (credsStore, credHelpers) and identity tokens are
-// not used. A secret never appears in a message: only where it came from does.
+// The environment covers the registries named on the command line, or, when
+// PACTO_REGISTRY_HOST is set, only the hosts it lists (comma-separated): never
+// a registry that only a contract names, so a dependency added by an untrusted
+// change cannot collect a pipeline's password. Per-host entries (3, 4) apply
+// to their host only. Docker credential helpers (credsStore, credHelpers) and
+// identity tokens are not used. A secret never appears in a message: only
+// where it came from does.
 
 const fs = require('node:fs');
 const os = require('node:os');
@@ -87,19 +92,44 @@ function findEntry(auths, host) {
   return undefined;
 }
 
+/** Whether the environment holds registry credentials at all. */
+function hasEnvironmentCredentials(env) {
+  return Boolean(env.PACTO_REGISTRY_TOKEN || (env.PACTO_REGISTRY_USERNAME && env.PACTO_REGISTRY_PASSWORD));
+}
+
+/**
+ * Whether the environment's credentials may go to `host`: it is one of
+ * PACTO_REGISTRY_HOST's hosts when that is set, else one of the registries
+ * named on the command line.
+ * @param {string} host
+ * @param {Record<string, string | undefined>} env
+ * @param {Iterable<string>} commandLineHosts
+ */
+function environmentCovers(host, env, commandLineHosts) {
+  const key = normalizeHost(host);
+  const listed = (env.PACTO_REGISTRY_HOST || '').split(',').map((h) => h.trim()).filter(Boolean);
+  if (listed.length > 0) return listed.some((h) => normalizeHost(h) === key);
+  for (const named of commandLineHosts) if (normalizeHost(named) === key) return true;
+  return false;
+}
+
 /**
  * Credentials for a registry host.
  * @param {string} host as in the reference: `ghcr.io`, `localhost:5000`
  * @param {Record<string, string | undefined>} env
- * @returns {{ credentials?: { token: string } | { username: string, password: string }, source: string, warnings: string[] }}
- *   source: where they came from, for messages (never the secret itself).
+ * @param {{ environment?: boolean }} [options] environment: whether the
+ *   PACTO_REGISTRY_* credentials may be used for this host (see environmentCovers)
+ * @returns {{ credentials?: { token: string } | { username: string, password: string }, source: string, warnings: string[], withheld?: boolean }}
+ *   source: where they came from, for messages (never the secret itself);
+ *   withheld: the environment has credentials that were not used for this host.
  */
-function credentialsFor(host, env) {
+function credentialsFor(host, env, { environment = true } = {}) {
   const warnings = [];
-  if (env.PACTO_REGISTRY_TOKEN) {
+  const withheld = !environment && hasEnvironmentCredentials(env);
+  if (environment && env.PACTO_REGISTRY_TOKEN) {
     return { credentials: { token: env.PACTO_REGISTRY_TOKEN }, source: 'PACTO_REGISTRY_TOKEN', warnings };
   }
-  if (env.PACTO_REGISTRY_USERNAME && env.PACTO_REGISTRY_PASSWORD) {
+  if (environment && env.PACTO_REGISTRY_USERNAME && env.PACTO_REGISTRY_PASSWORD) {
     return {
       credentials: { username: env.PACTO_REGISTRY_USERNAME, password: env.PACTO_REGISTRY_PASSWORD },
       source: 'PACTO_REGISTRY_USERNAME/PACTO_REGISTRY_PASSWORD',
@@ -117,10 +147,10 @@ function credentialsFor(host, env) {
     const entry = findEntry(read.value.auths, key);
     if (entry === undefined) continue;
     const decoded = decodeEntry(entry);
-    if (decoded.credentials) return { credentials: decoded.credentials, source: file, warnings };
+    if (decoded.credentials) return { credentials: decoded.credentials, source: file, warnings, withheld };
     warnings.push(`ignoring the entry for ${key} in ${file}: ${decoded.skip}`);
   }
-  return { source: 'anonymous', warnings };
+  return { source: 'anonymous', warnings, withheld };
 }
 
 /**
@@ -153,4 +183,12 @@ function storeLogin(host, username, password, env) {
   return file;
 }
 
-module.exports = { credentialsFor, storeLogin, normalizeHost, pactoConfigPath, dockerConfigPath };
+module.exports = {
+  credentialsFor,
+  environmentCovers,
+  hasEnvironmentCredentials,
+  storeLogin,
+  normalizeHost,
+  pactoConfigPath,
+  dockerConfigPath,
+};

@@ -8,6 +8,7 @@ const { parseArgs, resolveFlag, checkArgCount, suggest } = require('./args.js');
 const { globalHelp, commandHelp } = require('./help.js');
 const { FORMATS } = require('./report.js');
 const { CliError, UsageError, EXIT_OK, EXIT_ERROR } = require('./errors.js');
+const { printableLines } = require('./printable.js');
 
 /** @type {import('./args.js').FlagSpec[]} */
 const GLOBAL_FLAGS = [
@@ -52,15 +53,16 @@ function main(argv, io) {
     global: () => globalHelp(commands, GLOBAL_FLAGS),
     command: (command) => commandHelp(command, GLOBAL_FLAGS),
   };
+  // Messages may quote registries, archives and paths: printed through printableLines.
   const fail = (error) => {
     if (error instanceof CliError) {
-      io.stderr.write(`pacto: ${error.message}\n`);
-      if (error.hint) io.stderr.write(`${error.hint}\n`);
+      io.stderr.write(`pacto: ${printableLines(error.message)}\n`);
+      if (error.hint) io.stderr.write(`${printableLines(error.hint)}\n`);
       return error.exitCode;
     }
     // Not an expected failure: say so, and keep the stack for whoever debugs it.
     const detail = io.env.PACTO_DEBUG ? `\n${error && error.stack}` : '';
-    io.stderr.write(`pacto: internal error: ${error && error.message ? error.message : String(error)}${detail}\n`);
+    io.stderr.write(`pacto: internal error: ${printableLines(error && error.message ? error.message : String(error))}${detail}\n`);
     return EXIT_ERROR;
   };
   try {

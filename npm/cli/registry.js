@@ -5,7 +5,7 @@
 // messages and exit statuses. The protocol itself (tags, manifests, blobs,
 // digests, auth handshakes) lives in wasm.
 
-const { credentialsFor } = require('./credentials.js');
+const { credentialsFor, environmentCovers } = require('./credentials.js');
 const { openCache } = require('./cache.js');
 const { createProgress } = require('./progress.js');
 const { CliError, EXIT_ERROR, EXIT_FINDINGS } = require('./errors.js');
@@ -77,6 +77,40 @@ function parseRegistryArg(arg, { implicit = false } = {}) {
   return { ref: `${OCI_SCHEME}${location}`, location, host: registryHost(location) };
 }
 
+// The registry hosts named on the command line, per command context: the
+// environment's credentials go to these (or to PACTO_REGISTRY_HOST's) only.
+const commandLineHosts = new WeakMap();
+
+/** The context of the command itself, for one made for its dependencies. */
+function commandContext(ctx) {
+  return ctx.commandContext || ctx;
+}
+
+/** Whether registry calls in this context are made for a contract's dependencies. */
+function forDependencies(ctx) {
+  return ctx.registryRole === 'dependency';
+}
+
+/** The time bounds from the environment: seconds, as the wasm client's milliseconds. */
+const TIME_BOUNDS = [
+  ['PACTO_REGISTRY_IDLE_TIMEOUT', 'idleTimeoutMs'],
+  ['PACTO_REGISTRY_TIMEOUT', 'timeoutMs'],
+];
+
+function timeBounds(env) {
+  const bounds = {};
+  for (const [name, option] of TIME_BOUNDS) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    const seconds = /^[0-9]+(\.[0-9]+)?$/.test(value.trim()) ? Number(value) : NaN;
+    if (!(seconds > 0 && seconds <= 86400)) {
+      throw new CliError(`invalid ${name} "${value}": must be a number of seconds above 0 (at most 86400)`);
+    }
+    bounds[option] = Math.ceil(seconds * 1000);
+  }
+  return bounds;
+}
+
 /**
  * Options for one wasm registry call, and what is needed to explain its failure.
  * @param {object} ctx the command context (flags, env, stderr)
@@ -85,11 +119,16 @@ function parseRegistryArg(arg, { implicit = false } = {}) {
  */
 function registryOptions(ctx, target, { cache = false } = {}) {
   const env = ctx.env || {};
-  const { credentials, source, warnings } = credentialsFor(target.host, env);
+  const root = commandContext(ctx);
+  if (!commandLineHosts.has(root)) commandLineHosts.set(root, new Set());
+  const dependency = forDependencies(ctx);
+  if (!dependency) commandLineHosts.get(root).add(target.host);
+  const environment = environmentCovers(target.host, env, commandLineHosts.get(root));
+  const { credentials, source, warnings, withheld } = credentialsFor(target.host, env, { environment });
   for (const warning of warnings) ctx.err(`pacto: warning: ${warning}\n`);
   const plainHttp = Boolean(ctx.flags['plain-http']) || isLoopback(target.host);
   const progress = createProgress(ctx.stderr, target.location);
-  const options = { plainHttp };
+  const options = { plainHttp, ...timeBounds(env) };
   if (credentials) options.credentials = credentials;
   if (progress.onProgress) options.onProgress = progress.onProgress;
   let blobCache;
@@ -102,7 +141,7 @@ function registryOptions(ctx, target, { cache = false } = {}) {
   if (credentials && credentials.password) {
     secrets.push(credentials.password, Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64'));
   }
-  return { options, source, progress, secrets, plainHttp, cache: blobCache };
+  return { options, source, progress, secrets, plainHttp, cache: blobCache, withheld, dependency };
 }
 
 /** Removes any secret (and its base64 forms) from a message. */
@@ -126,9 +165,10 @@ function messageOf(error, secrets) {
  * do next. Exit 1 for findings the user must fix in the contract (invalid,
  * local dependency), 2 for everything else.
  * @param {unknown} error thrown by a wasm registry call
- * @param {{ target: { location: string, host: string }, source: string, secrets: string[], plainHttp: boolean }} context
+ * @param {{ target: { location: string, host: string }, source: string, secrets: string[], plainHttp: boolean, withheld?: boolean, dependency?: boolean }} context
+ *   withheld: the environment has credentials that were not sent to this host
  */
-function registryError(error, { target, source, secrets, plainHttp }) {
+function registryError(error, { target, source, secrets, plainHttp, withheld = false, dependency = false }) {
   const code = error && typeof error.code === 'string' ? error.code : undefined;
   const message = messageOf(error, secrets);
   const { host, location } = target;
@@ -136,8 +176,24 @@ function registryError(error, { target, source, secrets, plainHttp }) {
     new CliError(text, { exitCode: options.exitCode ?? EXIT_ERROR, hint: options.hint, cause: error });
   switch (code) {
     case 'AUTH_FAILED': {
-      const who = source === 'anonymous' ? `no credentials found for ${host}` : `sent the credentials from ${source}`;
       const answer = message.replace(/ \u2014 run `pacto login` or set PACTO_REGISTRY_TOKEN$/, '');
+      if (withheld && source === 'anonymous') {
+        // The environment has credentials, but they are not for this host.
+        const named = dependency ? 'a registry only a contract names' : `not listed in PACTO_REGISTRY_HOST`;
+        return fail(
+          `authentication failed for ${host}: the PACTO_REGISTRY_* credentials are not sent to ${named}; ` +
+            `to give ${host} credentials, run \`pacto login ${host}\` or set PACTO_REGISTRY_HOST=${host}`,
+          { hint: `(${answer})` },
+        );
+      }
+      const who = source === 'anonymous' ? `no credentials found for ${host}` : `sent the credentials from ${source}`;
+      if (dependency && source === 'anonymous') {
+        // A registry only a contract names: the environment's credentials need PACTO_REGISTRY_HOST.
+        return fail(
+          `authentication failed for ${host}: run \`pacto login ${host}\`, or set PACTO_REGISTRY_HOST=${host} with PACTO_REGISTRY_TOKEN (or PACTO_REGISTRY_USERNAME/PACTO_REGISTRY_PASSWORD)`,
+          { hint: `(${who}; ${answer})` },
+        );
+      }
       return fail(`authentication failed for ${host}: run \`pacto login ${host}\` or set PACTO_REGISTRY_TOKEN`, {
         hint: `(${who}; ${answer})`,
       });
@@ -147,7 +203,12 @@ function registryError(error, { target, source, secrets, plainHttp }) {
         hint: plainHttp ? undefined : `(if ${host} serves plain HTTP, add --plain-http)`,
       });
     case 'DIGEST_MISMATCH':
+    case 'TOO_LARGE':
       return fail(message, { hint: '(the content was refused: nothing was used or written)' });
+    case 'TIMEOUT':
+      return fail(message, {
+        hint: '(not retried; for a slow registry raise PACTO_REGISTRY_IDLE_TIMEOUT or PACTO_REGISTRY_TIMEOUT, in seconds)',
+      });
     case 'BAD_ARCHIVE':
       return fail(message, { hint: '(the bundle archive was refused: nothing was written)' });
     case 'NOT_FOUND':
@@ -206,6 +267,7 @@ module.exports = {
   parseRegistryArg,
   registryOptions,
   registryError,
+  timeBounds,
   withRegistry,
   pullBundle,
   redact,

@@ -53,13 +53,17 @@ function readLocal(dir) {
 
 /**
  * A context for registry calls made on behalf of dependencies: no progress
- * line (loads run concurrently), and each warning (e.g. an unreadable
- * credentials file) printed once, not once per dependency.
+ * line (loads run concurrently), each warning (e.g. an unreadable
+ * credentials file) printed once, not once per dependency, and the
+ * environment's credentials only for the registries the command line names.
  */
 function dependencyContext(ctx) {
   const said = new Set();
   // Not a spread: that would read every getter of ctx (stdin opens the stream).
   return Object.create(ctx, {
+    // The environment's credentials are not for registries that only contracts name.
+    registryRole: { value: 'dependency' },
+    commandContext: { value: ctx.commandContext || ctx },
     stderr: { value: { isTTY: false, write: (text) => ctx.stderr && ctx.stderr.write(text) } },
     err: {
       value: (text) => {

@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { workspace } from '../registry/fixtures.mjs';
 
 const require = createRequire(import.meta.url);
-const { credentialsFor, storeLogin } = require('../../npm/cli/credentials.js');
+const { credentialsFor, environmentCovers, storeLogin } = require('../../npm/cli/credentials.js');
 const { BlobCache, openCache } = require('../../npm/cli/cache.js');
 const { looksLikeRegistryRef, registryHost, isLoopback, redact } = require('../../npm/cli/registry.js');
 
@@ -31,6 +31,30 @@ describe('credential chain', () => {
     assert.deepEqual(basic.credentials, { username: 'u', password: 'p' });
     // A username alone is not credentials.
     assert.equal(credentialsFor('ghcr.io', { ...env, PACTO_REGISTRY_USERNAME: 'u' }).source, 'anonymous');
+  });
+
+  test('the environment covers the command-line registries, or only PACTO_REGISTRY_HOST when set', () => {
+    assert.ok(environmentCovers('ghcr.io', {}, ['ghcr.io']));
+    assert.ok(!environmentCovers('evil.example.com', {}, ['ghcr.io']));
+    assert.ok(!environmentCovers('ghcr.io', {}, []));
+    assert.ok(environmentCovers('index.docker.io', {}, ['docker.io']), 'Docker Hub under either name');
+    const only = { PACTO_REGISTRY_HOST: 'ghcr.io, Registry.Example.com:5000' };
+    assert.ok(environmentCovers('registry.example.com:5000', only, []));
+    assert.ok(environmentCovers('ghcr.io', only, []));
+    assert.ok(!environmentCovers('quay.io', only, ['quay.io']), 'PACTO_REGISTRY_HOST is the whole list');
+  });
+
+  test('withheld environment credentials: the per-host ones still apply, and the caller learns why', () => {
+    const { env } = workspace('creds-scope');
+    const withEnv = { ...env, PACTO_REGISTRY_TOKEN: 'tok' };
+    const anonymous = credentialsFor('evil.example.com', withEnv, { environment: false });
+    assert.equal(anonymous.source, 'anonymous');
+    assert.equal(anonymous.credentials, undefined);
+    assert.equal(anonymous.withheld, true);
+    storeLogin('mine.example.com', 'me', 'pw', env);
+    const own = credentialsFor('mine.example.com', withEnv, { environment: false });
+    assert.deepEqual(own.credentials, { username: 'me', password: 'pw' });
+    assert.equal(credentialsFor('evil.example.com', env, { environment: false }).withheld, false);
   });
 
   test('the pacto config before Docker, matched by host; anonymous otherwise', () => {

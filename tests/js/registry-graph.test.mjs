@@ -198,14 +198,26 @@ describe('graph with registry credentials (htpasswd)', () => {
     assertOk(run, 'anonymous');
     assert.equal(
       run.stdout,
-      `app@1.0.0\n└─ db (error: authentication failed for ${registry.host}: run \`pacto login ${registry.host}\` or set PACTO_REGISTRY_TOKEN)\n`,
+      `app@1.0.0\n└─ db (error: authentication failed for ${registry.host}: run \`pacto login ${registry.host}\`, or set PACTO_REGISTRY_HOST=${registry.host} with PACTO_REGISTRY_TOKEN (or PACTO_REGISTRY_USERNAME/PACTO_REGISTRY_PASSWORD))\n`,
     );
   });
 
-  test('with credentials from the environment it resolves; no secret is printed', async () => {
+  test('credentials from the environment are not for a registry only a contract names', async () => {
     const run = await pacto(['graph', 'app'], {
       cwd: ws,
       env: { ...env, PACTO_REGISTRY_USERNAME: 'alice', PACTO_REGISTRY_PASSWORD: PASSWORD },
+    });
+    assertOk(run, 'withheld');
+    assert.equal(
+      run.stdout,
+      `app@1.0.0\n└─ db (error: authentication failed for ${registry.host}: the PACTO_REGISTRY_* credentials are not sent to a registry only a contract names; to give ${registry.host} credentials, run \`pacto login ${registry.host}\` or set PACTO_REGISTRY_HOST=${registry.host})\n`,
+    );
+  });
+
+  test('with PACTO_REGISTRY_HOST naming it, the environment credentials resolve it; no secret is printed', async () => {
+    const run = await pacto(['graph', 'app'], {
+      cwd: ws,
+      env: { ...env, PACTO_REGISTRY_USERNAME: 'alice', PACTO_REGISTRY_PASSWORD: PASSWORD, PACTO_REGISTRY_HOST: registry.host },
     });
     assertOk(run, 'with credentials');
     assert.equal(run.stdout, 'app@1.0.0\n└─ db@1.4.0\n');

@@ -10,16 +10,31 @@
 //! credentials only ever go to the registry's own origin. Browsers do not expose manual
 //! redirects; there fetch follows them and, per the Fetch standard, drops `Authorization` on a
 //! cross-origin redirect.
+//!
+//! Bounds (the same in Node and browsers): bodies are read from `response.body` chunk by chunk
+//! through the core's `BodyLimit` (a `Content-Length` over the request's `max_body` is refused
+//! before reading, and reading stops one chunk past the limit); every request has an idle timer,
+//! re-armed on every chunk, and the operation an overall deadline, both aborting through one
+//! `AbortController` per request. A timeout says which host stalled and for how long.
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
-use pacto_core::oci::{HttpRequest, HttpResponse, Method, Transport, TransportError};
+use pacto_core::oci::{
+    parse_content_length, url, BodyLimit, HttpRequest, HttpResponse, Method, Next, Transport,
+    TransportError,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// Longest a request may take, body included, before it is aborted (where `AbortSignal.timeout`
-/// exists).
-const TIMEOUT_MS: f64 = 600_000.0;
+/// Default for the longest wait for a byte (the answer's headers, or the next chunk).
+pub const DEFAULT_IDLE_TIMEOUT_MS: f64 = 30_000.0;
+/// Default for the longest a whole operation (a push, a pull, a resolve) may take.
+pub const DEFAULT_TIMEOUT_MS: f64 = 300_000.0;
+/// Upload allowance: waiting for the answer to a request with a body, the idle timeout grows
+/// by one second per this many bytes sent (fetch does not report upload progress).
+const UPLOAD_BYTES_PER_SECOND: f64 = 256.0 * 1024.0;
+/// The name given to the abort reasons of our timers, to tell them from other failures.
+const TIMEOUT_ERROR_NAME: &str = "PactoTimeoutError";
 
 #[wasm_bindgen]
 extern "C" {
@@ -28,16 +43,45 @@ extern "C" {
 
     #[wasm_bindgen(catch, js_name = setTimeout)]
     fn set_timeout(callback: &Function, millis: f64) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(catch, js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(js_namespace = Date, js_name = now)]
+    fn date_now() -> f64;
 }
 
+/// The time bounds of one operation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimeBounds {
+    /// No byte for this long fails the request.
+    pub idle_timeout_ms: f64,
+    /// The whole operation, from the transport's creation, fails after this long.
+    pub timeout_ms: f64,
+}
+
+impl Default for TimeBounds {
+    fn default() -> Self {
+        TimeBounds {
+            idle_timeout_ms: DEFAULT_IDLE_TIMEOUT_MS,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+        }
+    }
+}
+
+/// One transport per operation: its deadline starts when it is made.
 pub struct FetchTransport {
     manual_redirects: bool,
+    bounds: TimeBounds,
+    deadline: f64,
 }
 
 impl FetchTransport {
-    pub fn new() -> Self {
+    pub fn new(bounds: TimeBounds) -> Self {
         FetchTransport {
             manual_redirects: is_node(),
+            bounds,
+            deadline: date_now() + bounds.timeout_ms,
         }
     }
 }
@@ -50,14 +94,150 @@ fn set(target: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
+/// Calls `target[method](...args)`.
+fn call(target: &JsValue, method: &str, args: &Array) -> Result<JsValue, TransportError> {
+    let function = get(target, method);
+    let Some(function) = function.dyn_ref::<Function>() else {
+        return Err(TransportError::new(format!(
+            "{method} is not available here"
+        )));
+    };
+    Reflect::apply(function, target, args).map_err(|e| failure(&e))
+}
+
 /// Node exposes `process.versions.node`; browsers and workers do not.
 fn is_node() -> bool {
     let process = get(&js_sys::global(), "process");
     process.is_object() && get(&get(&process, "versions"), "node").is_string()
 }
 
+/// `30 s`, `0.5 s`.
+fn seconds(ms: f64) -> String {
+    let s = ms / 1000.0;
+    if s.fract() == 0.0 {
+        format!("{s:.0} s")
+    } else {
+        format!("{s} s")
+    }
+}
+
+/// The host (and port) of a URL, for messages.
+fn host_of(request_url: &str) -> String {
+    url::origin(request_url)
+        .and_then(|o| o.split_once("://").map(|(_, host)| host.to_string()))
+        .unwrap_or_else(|| "the registry".to_string())
+}
+
+/// An `AbortController` whose `abort(reason)` fires from two timers: the operation's deadline
+/// and the idle timer (re-armed for every wait). Both are cleared when the request is done (also
+/// on an early return): a pending timer would keep Node running.
+struct Aborter {
+    controller: JsValue,
+    abort: Function,
+    deadline: Option<JsValue>,
+    idle: Option<JsValue>,
+}
+
+impl Aborter {
+    fn new() -> Result<Self, TransportError> {
+        let constructor = get(&js_sys::global(), "AbortController");
+        let Some(constructor) = constructor.dyn_ref::<Function>() else {
+            return Err(TransportError::new("AbortController is not available here"));
+        };
+        let controller = Reflect::construct(constructor, &Array::new()).map_err(|e| failure(&e))?;
+        let abort = get(&controller, "abort")
+            .dyn_into::<Function>()
+            .map_err(|_| TransportError::new("AbortController.abort is not available here"))?;
+        Ok(Aborter {
+            controller,
+            abort,
+            deadline: None,
+            idle: None,
+        })
+    }
+
+    fn signal(&self) -> JsValue {
+        get(&self.controller, "signal")
+    }
+
+    /// A timer that aborts with a timeout error saying `message` after `millis`.
+    fn timer(&self, millis: f64, message: &str) -> Option<JsValue> {
+        let reason = js_sys::Error::new(message);
+        reason.set_name(TIMEOUT_ERROR_NAME);
+        let fire: Function = self.abort.bind1(&self.controller, &reason).unchecked_into();
+        set_timeout(&fire, millis.max(0.0)).ok()
+    }
+
+    fn arm_deadline(&mut self, millis: f64, message: &str) {
+        clear(self.deadline.take());
+        self.deadline = self.timer(millis, message);
+    }
+
+    /// (Re-)arms the idle timer.
+    fn arm_idle(&mut self, millis: f64, message: &str) {
+        clear(self.idle.take());
+        self.idle = self.timer(millis, message);
+    }
+
+    fn disarm_idle(&mut self) {
+        clear(self.idle.take());
+    }
+
+    /// Stops the request now (a body over its limit, or one not worth reading on).
+    fn abort_now(&self) {
+        let _ = self.abort.call0(&self.controller);
+    }
+
+    /// When a timer fired: the timeout it stands for.
+    fn timed_out(&self) -> Option<TransportError> {
+        let signal = self.signal();
+        if get(&signal, "aborted").as_bool() != Some(true) {
+            return None;
+        }
+        let reason = get(&signal, "reason");
+        (get(&reason, "name").as_string().as_deref() == Some(TIMEOUT_ERROR_NAME)).then(|| {
+            TransportError::timeout(get(&reason, "message").as_string().unwrap_or_default())
+        })
+    }
+
+    /// A failure of the request: our timeout when a timer fired, else what JS said.
+    fn failed(&self, error: &JsValue) -> TransportError {
+        self.timed_out().unwrap_or_else(|| failure(error))
+    }
+}
+
+impl Drop for Aborter {
+    fn drop(&mut self) {
+        clear(self.idle.take());
+        clear(self.deadline.take());
+    }
+}
+
+fn clear(timer: Option<JsValue>) {
+    if let Some(id) = timer {
+        let _ = clear_timeout(&id);
+    }
+}
+
 impl Transport for FetchTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let host = host_of(&request.url);
+        let idle = self.bounds.idle_timeout_ms;
+        let idle_message = format!(
+            "no data from {host} for {} (the idle timeout)",
+            seconds(idle)
+        );
+        let remaining = self.deadline - date_now();
+        let deadline_message = format!(
+            "the operation did not finish within {} (its deadline), waiting for {host}",
+            seconds(self.bounds.timeout_ms)
+        );
+        if remaining <= 0.0 {
+            return Err(TransportError::timeout(deadline_message));
+        }
+        let mut aborter = Aborter::new()?;
+        aborter.arm_deadline(remaining, &deadline_message);
+
         let init = Object::new();
         set(&init, "method", &JsValue::from_str(request.method.as_str()));
         let headers = Array::new();
@@ -74,17 +254,33 @@ impl Transport for FetchTransport {
         if self.manual_redirects {
             set(&init, "redirect", &JsValue::from_str("manual"));
         }
-        if let Some(signal) = timeout_signal() {
-            set(&init, "signal", &signal);
-        }
+        set(&init, "signal", &aborter.signal());
 
-        let promise = global_fetch(&request.url, &init).map_err(|e| failure(&e))?;
-        let response = JsFuture::from(promise).await.map_err(|e| failure(&e))?;
+        // Until the answer's headers: the idle timeout, plus time to send the body.
+        let upload_ms = request.body.len() as f64 / UPLOAD_BYTES_PER_SECOND * 1000.0;
+        if upload_ms > 0.0 {
+            let message = format!(
+                "no answer from {host} within {} of sending {} bytes (the idle timeout plus 1 s \
+                 per 256 KiB sent)",
+                seconds(((idle + upload_ms) / 100.0).round() * 100.0),
+                request.body.len()
+            );
+            aborter.arm_idle(idle + upload_ms, &message);
+        } else {
+            aborter.arm_idle(idle, &idle_message);
+        }
+        let promise = global_fetch(&request.url, &init).map_err(|e| aborter.failed(&e))?;
+        let response = JsFuture::from(promise)
+            .await
+            .map_err(|e| aborter.failed(&e))?;
+        aborter.disarm_idle();
+
         let status = get(&response, "status")
             .as_f64()
             .filter(|s| (0.0..=999.0).contains(s))
             .map_or(0, |s| s as u16);
         if status == 0 {
+            aborter.abort_now();
             return Err(TransportError::new(
                 "the answer is not readable (an opaque or redirected cross-origin response)",
             ));
@@ -101,7 +297,16 @@ impl Transport for FetchTransport {
         let body = if request.method == Method::Head {
             Vec::new()
         } else {
-            read_body(&response).await?
+            read_body(
+                &response,
+                &header_list,
+                status,
+                &request,
+                &mut aborter,
+                idle,
+                &idle_message,
+            )
+            .await?
         };
         Ok(HttpResponse {
             status,
@@ -120,32 +325,74 @@ impl Transport for FetchTransport {
     }
 }
 
-async fn read_body(response: &JsValue) -> Result<Vec<u8>, TransportError> {
-    let method = get(response, "arrayBuffer");
-    let Some(method) = method.dyn_ref::<Function>() else {
-        return Err(TransportError::new("the response has no body reader"));
+/// Reads `response.body` chunk by chunk within the request's limit, re-arming the idle timer
+/// for every chunk.
+async fn read_body(
+    response: &JsValue,
+    headers: &[(String, String)],
+    status: u16,
+    request: &HttpRequest,
+    aborter: &mut Aborter,
+    idle_ms: f64,
+    idle_message: &str,
+) -> Result<Vec<u8>, TransportError> {
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     };
-    let promise: Promise = method
-        .call0(response)
-        .map_err(|e| failure(&e))?
-        .dyn_into()
-        .map_err(|_| TransportError::new("arrayBuffer() did not return a promise"))?;
-    let buffer = JsFuture::from(promise).await.map_err(|e| failure(&e))?;
-    Ok(Uint8Array::new(&buffer).to_vec())
-}
-
-/// `AbortSignal.timeout(TIMEOUT_MS)`, where the host has it.
-fn timeout_signal() -> Option<JsValue> {
-    let abort_signal = get(&js_sys::global(), "AbortSignal");
-    let timeout = get(&abort_signal, "timeout");
-    let timeout = timeout.dyn_ref::<Function>()?;
-    timeout
-        .call1(&abort_signal, &JsValue::from_f64(TIMEOUT_MS))
-        .ok()
+    // With a Content-Encoding, Content-Length counts the encoded bytes, not what we read.
+    let declared = header("content-length")
+        .filter(|_| header("content-encoding").is_none())
+        .and_then(parse_content_length);
+    let mut body = match BodyLimit::new(status, request.max_body, declared) {
+        Ok(body) => body,
+        Err(e) => {
+            aborter.abort_now();
+            return Err(e);
+        }
+    };
+    let stream = get(response, "body");
+    if stream.is_null() || stream.is_undefined() {
+        return Ok(body.finish());
+    }
+    let reader = call(&stream, "getReader", &Array::new())?;
+    loop {
+        aborter.arm_idle(idle_ms, idle_message);
+        let read = call(&reader, "read", &Array::new())?;
+        let read: Promise = read
+            .dyn_into()
+            .map_err(|_| TransportError::new("the body reader did not return a promise"))?;
+        let chunk = JsFuture::from(read).await.map_err(|e| aborter.failed(&e))?;
+        aborter.disarm_idle();
+        if get(&chunk, "done").as_bool() == Some(true) {
+            return Ok(body.finish());
+        }
+        let value = get(&chunk, "value");
+        let Some(bytes) = value.dyn_ref::<Uint8Array>() else {
+            aborter.abort_now();
+            return Err(TransportError::new(
+                "the body stream gave something other than bytes",
+            ));
+        };
+        match body.push(&bytes.to_vec()) {
+            Ok(Next::Read) => {}
+            Ok(Next::Stop) => {
+                aborter.abort_now();
+                return Ok(body.finish());
+            }
+            Err(e) => {
+                aborter.abort_now();
+                return Err(e);
+            }
+        }
+    }
 }
 
 /// A rejected fetch as a transport error: the error's message, then its `cause` (Node puts
-/// the system error there), marked temporary for resets and timeouts.
+/// the system error there), marked temporary for resets. Timeouts of the JS side (undici's
+/// own header and body timeouts) are final, like ours.
 fn failure(error: &JsValue) -> TransportError {
     let name = get(error, "name").as_string().unwrap_or_default();
     let mut message = get(error, "message")
@@ -164,12 +411,6 @@ fn failure(error: &JsValue) -> TransportError {
             code = c;
         }
     }
-    if name == "TimeoutError" {
-        message = format!(
-            "no complete answer within {} s ({message})",
-            TIMEOUT_MS / 1000.0
-        );
-    }
     if message == "Failed to fetch" || message == "NetworkError when attempting to fetch resource."
     {
         message.push_str(
@@ -177,17 +418,20 @@ fn failure(error: &JsValue) -> TransportError {
         );
     }
     // A timeout is final: retrying would multiply an already long wait.
-    let temporary = name != "TimeoutError"
-        && matches!(
+    if name == "TimeoutError"
+        || matches!(
             code.as_str(),
-            "ECONNRESET"
-                | "ETIMEDOUT"
-                | "EPIPE"
-                | "EAI_AGAIN"
-                | "UND_ERR_SOCKET"
-                | "UND_ERR_CONNECT_TIMEOUT"
-                | "UND_ERR_HEADERS_TIMEOUT"
-                | "UND_ERR_BODY_TIMEOUT"
-        );
-    TransportError { message, temporary }
+            "UND_ERR_HEADERS_TIMEOUT" | "UND_ERR_BODY_TIMEOUT" | "UND_ERR_CONNECT_TIMEOUT"
+        )
+    {
+        return TransportError::timeout(message);
+    }
+    if matches!(
+        code.as_str(),
+        "ECONNRESET" | "EPIPE" | "EAI_AGAIN" | "UND_ERR_SOCKET"
+    ) {
+        TransportError::temporary(message)
+    } else {
+        TransportError::new(message)
+    }
 }

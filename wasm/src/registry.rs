@@ -8,7 +8,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::fetch::FetchTransport;
+use crate::fetch::{FetchTransport, TimeBounds};
 use crate::{bundle_from_js, to_js};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -20,6 +20,10 @@ export interface RegistryOptions {
   credentials?: { username: string; password: string } | { token: string };
   /** Receives progress events (for a CLI progress line). */
   onProgress?: (event: ProgressEvent) => void;
+  /** Milliseconds without a byte from the registry (waiting for an answer, or between two chunks of one) after which a request fails with TIMEOUT; never retried. Default 30000. */
+  idleTimeoutMs?: number;
+  /** Milliseconds the whole operation (a push, a pull, a resolve, one dependency) may take before it fails with TIMEOUT. Default 300000. */
+  timeoutMs?: number;
 }
 export interface ProgressEvent { phase: "resolve" | "manifest" | "download" | "upload" | "done"; bytes?: number; total?: number; digest?: string }
 /** Layer blobs keyed by digest. What `get` returns is verified before use. */
@@ -40,8 +44,13 @@ export interface PullResult { reference: string; manifestDigest: string; layerDi
 export type RegistryErrorCode =
   | "INVALID_REFERENCE" | "INVALID_CONSTRAINT" | "VALIDATION_FAILED" | "LOCAL_DEPENDENCY"
   | "AUTH_FAILED" | "NOT_FOUND" | "TOO_MANY_REQUESTS" | "REGISTRY_ERROR" | "NETWORK"
-  | "DIGEST_MISMATCH" | "BAD_ARCHIVE" | "NO_CONTRACT";
-/** What push, pull, resolve, listTags, pack and unpack throw or reject with. Wrongly typed arguments throw a TypeError instead. */
+  | "TIMEOUT" | "TOO_LARGE" | "DIGEST_MISMATCH" | "BAD_ARCHIVE" | "NO_CONTRACT";
+/**
+ * What push, pull, resolve, listTags, pack and unpack throw or reject with. Wrongly typed arguments throw a TypeError instead.
+ * Every answer is read within a limit known before reading (a blob its manifest's size, a manifest 4 MiB): TOO_LARGE when a
+ * registry sends more; TIMEOUT when it stalls (idleTimeoutMs) or the operation runs out of time (timeoutMs). Neither is retried.
+ * Messages are safe to print: control and format characters from the registry or the archive are escaped, long values cut.
+ */
 export interface RegistryError extends Error {
   code: RegistryErrorCode;
   /** VALIDATION_FAILED: the contract's errors; NO_CONTRACT: why pacto.yaml did not parse. */
@@ -70,6 +79,7 @@ pub(crate) struct Options {
     pub(crate) on_progress: Option<Function>,
     pub(crate) force: bool,
     pub(crate) cache: Option<JsCache>,
+    pub(crate) time: TimeBounds,
 }
 
 /// A member of a JS object; `undefined` when it is missing or `target` is not an object
@@ -110,6 +120,7 @@ pub(crate) fn read_options(options: &JsValue) -> Result<Options, JsValue> {
         on_progress: None,
         force: false,
         cache: None,
+        time: TimeBounds::default(),
     };
     if is_absent(options) {
         return Ok(out);
@@ -120,6 +131,10 @@ pub(crate) fn read_options(options: &JsValue) -> Result<Options, JsValue> {
     out.plain_http = optional_bool(options, "options", "plainHttp", false)?;
     out.force = optional_bool(options, "options", "force", false)?;
     out.credentials = read_credentials(&get(options, "credentials"))?;
+    out.time = TimeBounds {
+        idle_timeout_ms: optional_millis(options, "idleTimeoutMs", out.time.idle_timeout_ms)?,
+        timeout_ms: optional_millis(options, "timeoutMs", out.time.timeout_ms)?,
+    };
     let on_progress = get(options, "onProgress");
     if !is_absent(&on_progress) {
         out.on_progress = Some(
@@ -145,6 +160,22 @@ pub(crate) fn read_options(options: &JsValue) -> Result<Options, JsValue> {
         });
     }
     Ok(out)
+}
+
+/// A positive, finite number of milliseconds (at most a day), `default` when omitted.
+fn optional_millis(options: &JsValue, key: &str, default: f64) -> Result<f64, JsValue> {
+    let value = get(options, key);
+    if is_absent(&value) {
+        return Ok(default);
+    }
+    value
+        .as_f64()
+        .filter(|ms| ms.is_finite() && *ms > 0.0 && *ms <= 86_400_000.0)
+        .ok_or_else(|| {
+            type_error(&format!(
+                "options.{key} must be a number of milliseconds above 0 (at most 86400000)"
+            ))
+        })
 }
 
 fn read_credentials(value: &JsValue) -> Result<Credentials, JsValue> {
@@ -262,7 +293,7 @@ pub async fn push(
         credentials: opts.credentials,
         progress: Some(&report),
     };
-    let transport = FetchTransport::new();
+    let transport = FetchTransport::new(opts.time);
     let outcome = oci::push(&transport, &reference, &bundle, &push_options)
         .await
         .map_err(|e| oci_error(&e))?;
@@ -286,7 +317,7 @@ pub async fn pull(reference: String, options: JsValue) -> Result<JsValue, JsValu
         credentials: opts.credentials,
         progress: Some(&report),
     };
-    let transport = FetchTransport::new();
+    let transport = FetchTransport::new(opts.time);
     let pulled = match &opts.cache {
         Some(cache) => oci::pull(&transport, &reference, &pull_options, cache).await,
         None => oci::pull(&transport, &reference, &pull_options, &oci::NoCache).await,
@@ -326,7 +357,7 @@ pub async fn resolve(
         credentials: opts.credentials,
         progress: Some(&report),
     };
-    let transport = FetchTransport::new();
+    let transport = FetchTransport::new(opts.time);
     oci::resolve(
         &transport,
         &reference,
@@ -348,7 +379,7 @@ pub async fn list_tags(reference: String, options: JsValue) -> Result<JsValue, J
         credentials: opts.credentials,
         progress: Some(&report),
     };
-    let transport = FetchTransport::new();
+    let transport = FetchTransport::new(opts.time);
     let tags = oci::list_tags(&transport, &reference, &registry_options)
         .await
         .map_err(|e| oci_error(&e))?;

@@ -106,7 +106,7 @@ impl JsSource {
             credentials: self.registry.credentials.clone(),
             progress: Some(&report),
         };
-        let transport = FetchTransport::new();
+        let transport = FetchTransport::new(self.registry.time);
         let failed = |e: oci::OciError| SourceError::new(e.to_string());
         let constraint = Some(constraint).filter(|c| !c.trim().is_empty());
         let resolved = oci::resolve(

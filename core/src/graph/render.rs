@@ -8,6 +8,12 @@ use serde::Serialize;
 
 use super::{Conflict, Cycle, Dependency, EdgeKind, Graph, GraphNode, GraphWarning};
 use crate::reference::{short_display, split_scheme, DependencyRef};
+use crate::safe_text::printable;
+
+/// Characters of a dependency ref and of a loader's error shown in the tree (cycles and
+/// version lists are escaped but never cut: they are the result).
+const MAX_SHOWN_REF: usize = 300;
+const MAX_SHOWN_ERROR: usize = 1000;
 
 const BRANCH: &str = "├─ ";
 const LAST: &str = "└─ ";
@@ -41,15 +47,22 @@ pub fn render_tree(graph: &Graph) -> String {
         out.push_str(&top.prefix);
         out.push_str(connector);
         match (dep.error(), dep.shown_node()) {
+            // A loader's message quotes registries and archives, a ref comes from a contract
+            // that may have been pulled: both are shown through `printable`.
             (Some(message), _) => {
                 let _ = writeln!(
                     out,
-                    "{} (error: {message})",
-                    short_display(&dep.edge.reference)
+                    "{} (error: {})",
+                    printable(&short_display(&dep.edge.reference), MAX_SHOWN_REF),
+                    printable(&message, MAX_SHOWN_ERROR)
                 );
             }
             (None, None) => {
-                let _ = writeln!(out, "{}", short_display(&dep.edge.reference));
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    printable(&short_display(&dep.edge.reference), MAX_SHOWN_REF)
+                );
             }
             (None, Some(node)) => {
                 out.push_str(&label(node));
@@ -70,20 +83,30 @@ pub fn render_tree(graph: &Graph) -> String {
     if !graph.cycles().is_empty() {
         let _ = writeln!(out, "\nCycles ({}):", graph.cycles().len());
         for cycle in graph.cycles() {
-            let _ = writeln!(out, "  {}", cycle.join(" -> "));
+            let _ = writeln!(out, "  {}", printable(&cycle.join(" -> "), usize::MAX));
         }
     }
     if !graph.conflicts().is_empty() {
         let _ = writeln!(out, "\nConflicts ({}):", graph.conflicts().len());
         for c in graph.conflicts() {
-            let _ = writeln!(out, "  {}: [{}]", c.name, c.versions.join(" "));
+            let _ = writeln!(
+                out,
+                "  {}: [{}]",
+                printable(&c.name, MAX_SHOWN_REF),
+                printable(&c.versions.join(" "), usize::MAX)
+            );
         }
     }
     // Not in the Go tool, which ignores the constraint of a pinned ref without a word.
     if !graph.warnings().is_empty() {
         let _ = writeln!(out, "\nWarnings ({}):", graph.warnings().len());
         for w in graph.warnings() {
-            let _ = writeln!(out, "  {}: {}", w.from, w.message);
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                printable(&w.from, MAX_SHOWN_REF),
+                printable(&w.message, MAX_SHOWN_ERROR)
+            );
         }
     }
     out
@@ -91,7 +114,12 @@ pub fn render_tree(graph: &Graph) -> String {
 
 fn label(node: &GraphNode) -> String {
     let local = if node.local { " [local]" } else { "" };
-    format!("{}@{}{local}", node.name(), node.version())
+    // Names and versions come from contracts, possibly pulled ones.
+    format!(
+        "{}@{}{local}",
+        printable(node.name(), MAX_SHOWN_REF),
+        printable(node.version(), MAX_SHOWN_REF)
+    )
 }
 
 /// The JSON form of a graph. Arrays are always present (possibly empty), never null.
@@ -237,8 +265,8 @@ pub fn to_dot(graph: &Graph) -> String {
                 let _ = writeln!(
                     out,
                     "  n{n} [label=\"{}\\n{}\", color=red, fontcolor=red];",
-                    dot_escape(&short_display(&node.reference)),
-                    dot_escape(message)
+                    dot_escape(&printable(&short_display(&node.reference), MAX_SHOWN_REF)),
+                    dot_escape(&printable(message, MAX_SHOWN_ERROR))
                 );
             }
         }
@@ -302,8 +330,8 @@ pub fn to_mermaid(graph: &Graph) -> String {
                 let _ = writeln!(
                     out,
                     "  n{n}[\"{}<br/>{}\"]:::error",
-                    mermaid_escape(&short_display(&node.reference)),
-                    mermaid_escape(message)
+                    mermaid_escape(&printable(&short_display(&node.reference), MAX_SHOWN_REF)),
+                    mermaid_escape(&printable(message, MAX_SHOWN_ERROR))
                 );
             }
         }

@@ -22,14 +22,25 @@ use super::url;
 
 /// Largest manifest accepted (what registries commonly accept on upload).
 pub const MAX_MANIFEST_SIZE: usize = 4 << 20;
-/// Largest token-service or tag-list page answer accepted.
-const MAX_JSON_ANSWER: usize = 8 << 20;
+/// Largest tag-list page accepted (1000 tags of the longest length allowed fit).
+const MAX_TAG_PAGE: usize = 8 << 20;
+/// Largest token-service answer accepted (a JWT with a long certificate chain fits).
+const MAX_TOKEN_ANSWER: usize = 1 << 20;
+/// Largest successful body of a request that expects none worth reading (the `/v2/` ping, an
+/// upload, a manifest `PUT`): [`HttpRequest::new`]'s limit. Generous, for a `/v2/` answered by
+/// a web page in front of the registry.
+pub const DEFAULT_MAX_BODY: u64 = 1 << 20;
+/// What a transport keeps of the body of a non-2xx answer: it is only quoted in messages, so
+/// the rest is dropped unread.
+pub const ERROR_BODY_LIMIT: u64 = 64 << 10;
 /// Attempts for idempotent requests, and the waits between them (the Go client's ≈1 s, ≈3 s).
 const ATTEMPTS: usize = 3;
 const RETRY_WAITS_MS: [u32; 2] = [1000, 3000];
 const MAX_REDIRECTS: usize = 10;
 /// Tag-list pages followed at most (a hostile `Link` chain must end).
 const MAX_TAG_PAGES: usize = 1000;
+/// Tags kept at most over all pages (pages are bounded one by one; their sum must be too).
+const MAX_TAGS: usize = 100_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -66,16 +77,29 @@ pub struct HttpRequest {
     pub url: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The most body bytes a successful (2xx) answer may have, known before anything is read:
+    /// the transport refuses a larger `Content-Length` without reading, stops reading once the
+    /// count passes it, and then fails with [`TransportErrorKind::TooLarge`]. Bodies of other
+    /// answers are cut at [`ERROR_BODY_LIMIT`] instead (they are only quoted in messages).
+    pub max_body: u64,
 }
 
 impl HttpRequest {
+    /// A request whose answer may have at most [`DEFAULT_MAX_BODY`] bytes.
     pub fn new(method: Method, url: impl Into<String>) -> Self {
         HttpRequest {
             method,
             url: url.into(),
             headers: Vec::new(),
             body: Vec::new(),
+            max_body: DEFAULT_MAX_BODY,
         }
+    }
+
+    /// Sets [`HttpRequest::max_body`].
+    pub fn limit(mut self, max_body: u64) -> Self {
+        self.max_body = max_body;
+        self
     }
 
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
@@ -108,6 +132,7 @@ impl fmt::Debug for HttpRequest {
             .field("url", &self.url)
             .field("headers", &headers)
             .field("body_len", &self.body.len())
+            .field("max_body", &self.max_body)
             .finish()
     }
 }
@@ -135,20 +160,66 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
         .map(|(_, v)| v.as_str())
 }
 
-/// The request got no HTTP answer at all.
+/// The request got no usable HTTP answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransportError {
+    /// What happened; for a timeout it names the host and the time waited.
     pub message: String,
-    /// Worth retrying (a reset connection, a timeout), as opposed to a refused connection or
-    /// an unknown host.
+    /// Worth retrying (a reset connection), as opposed to a refused connection or an unknown
+    /// host. Never set for [`TransportErrorKind::Timeout`] or [`TransportErrorKind::TooLarge`]:
+    /// those are final.
     pub temporary: bool,
+    pub kind: TransportErrorKind,
+}
+
+/// Why a request failed, as far as the client must tell the cases apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportErrorKind {
+    /// No answer: DNS, refused or reset connection, TLS, CORS.
+    Network,
+    /// One of the host's own time bounds ran out (no byte for the idle timeout, or the
+    /// operation's overall deadline). Final: retrying would only multiply the wait.
+    Timeout,
+    /// A successful answer with more than the request's `max_body` bytes: `declared` when its
+    /// `Content-Length` said so (nothing was read), `None` when the count passed the limit.
+    TooLarge { declared: Option<u64> },
 }
 
 impl TransportError {
+    /// A network failure, not worth retrying.
     pub fn new(message: impl Into<String>) -> Self {
         TransportError {
             message: message.into(),
             temporary: false,
+            kind: TransportErrorKind::Network,
+        }
+    }
+
+    /// A network failure worth retrying (a reset connection).
+    pub fn temporary(message: impl Into<String>) -> Self {
+        TransportError {
+            temporary: true,
+            ..TransportError::new(message)
+        }
+    }
+
+    /// A time bound ran out; `message` names the host and the duration.
+    pub fn timeout(message: impl Into<String>) -> Self {
+        TransportError {
+            kind: TransportErrorKind::Timeout,
+            ..TransportError::new(message)
+        }
+    }
+
+    /// A successful answer over the request's `max_body`.
+    pub fn too_large(declared: Option<u64>) -> Self {
+        let message = match declared {
+            Some(n) => format!("the answer declares {n} bytes (Content-Length)"),
+            None => "the answer goes on past the limit".to_string(),
+        };
+        TransportError {
+            kind: TransportErrorKind::TooLarge { declared },
+            ..TransportError::new(message)
         }
     }
 }
@@ -163,6 +234,12 @@ impl std::error::Error for TransportError {}
 
 /// Sends HTTP requests: the only I/O of the OCI operations, injected by the host (fetch in
 /// wasm, an HTTP client in native code).
+///
+/// A transport bounds memory and time: it reads bodies as a stream and honours
+/// [`HttpRequest::max_body`] (see there), and it gives up on a request when no byte arrives
+/// for its idle timeout or the operation's deadline passes ([`TransportErrorKind::Timeout`]).
+/// The client checks sizes again on what comes back, so a transport that reads whole bodies
+/// is still safe, only not bounded in memory.
 ///
 /// `async fn` without `Send` bounds on purpose: the wasm host is single-threaded and its
 /// futures are not `Send`.
@@ -363,13 +440,16 @@ impl<'t, T: Transport> Registry<'t, T> {
             )));
         }
         let url = token_url(realm, service, &self.scopes);
-        let mut request = HttpRequest::new(Method::Get, &url);
+        let mut request = HttpRequest::new(Method::Get, &url).limit(MAX_TOKEN_ANSWER as u64);
         if let Credentials::Basic { .. } = self.credentials {
             if let Some(basic) = self.credentials.direct_authorization() {
                 request.headers.push(("Authorization".to_string(), basic));
             }
         }
-        let response = self.send_retrying(request, true).await?;
+        let response = self
+            .send_retrying(request, true)
+            .await
+            .map_err(|e| e.limit_named("a token answer may have"))?;
         match response.status {
             200..=299 => {}
             401 | 403 => {
@@ -383,9 +463,6 @@ impl<'t, T: Transport> Registry<'t, T> {
                 })
             }
             _ => return Err(status_error(&self.subject, Method::Get, &url, &response)),
-        }
-        if response.body.len() > MAX_JSON_ANSWER {
-            return Err(self.malformed("an oversized token response"));
         }
         let answer = parse_json(&response.body)
             .map_err(|_| self.malformed("a token response that is not valid JSON"))?;
@@ -512,16 +589,29 @@ impl<'t, T: Transport> Registry<'t, T> {
             let Some(this) = this else {
                 break;
             };
+            let max_body = this.max_body;
             match self.transport.send(this).await {
                 Ok(response) if !last && is_transient(response.status) => {}
-                Ok(response) => return Ok(response),
-                Err(e) if !last && e.temporary => {}
-                Err(e) => {
-                    return Err(OciError::Network {
-                        reference: self.subject.clone(),
-                        detail: format!("{method} {shown_url}: {}", clean(&e.message, 500)),
-                    })
-                }
+                Ok(response) => return self.bounded(response, method, &shown_url, max_body),
+                Err(e) => match e.kind {
+                    // Final: a stall would stall again, and a body over its limit is a lie.
+                    TransportErrorKind::Timeout => {
+                        return Err(OciError::Timeout {
+                            reference: self.subject.clone(),
+                            detail: format!("{method} {shown_url}: {}", clean(&e.message, 500)),
+                        })
+                    }
+                    TransportErrorKind::TooLarge { declared } => {
+                        return Err(self.too_large(method, &shown_url, max_body, declared))
+                    }
+                    TransportErrorKind::Network if !last && e.temporary => {}
+                    TransportErrorKind::Network => {
+                        return Err(OciError::Network {
+                            reference: self.subject.clone(),
+                            detail: format!("{method} {shown_url}: {}", clean(&e.message, 500)),
+                        })
+                    }
+                },
             }
             self.transport.wait(RETRY_WAITS_MS[attempt.min(1)]).await;
         }
@@ -529,6 +619,44 @@ impl<'t, T: Transport> Registry<'t, T> {
             reference: self.subject.clone(),
             detail: format!("{method} {shown_url}: no answer"),
         })
+    }
+
+    /// The size bound again, on what the transport returned (one that reads whole bodies
+    /// still cannot hand over more than the limit): a 2xx body over `max_body` is an error,
+    /// any other body is cut to [`ERROR_BODY_LIMIT`].
+    fn bounded(
+        &self,
+        mut response: HttpResponse,
+        method: Method,
+        shown_url: &str,
+        max_body: u64,
+    ) -> Result<HttpResponse, OciError> {
+        let len = response.body.len() as u64;
+        if (200..=299).contains(&response.status) {
+            if len > max_body {
+                return Err(self.too_large(method, shown_url, max_body, None));
+            }
+        } else if len > ERROR_BODY_LIMIT {
+            response
+                .body
+                .truncate(usize::try_from(ERROR_BODY_LIMIT).unwrap_or(usize::MAX));
+        }
+        Ok(response)
+    }
+
+    fn too_large(
+        &self,
+        method: Method,
+        shown_url: &str,
+        limit: u64,
+        declared: Option<u64>,
+    ) -> OciError {
+        OciError::TooLarge {
+            reference: self.subject.clone(),
+            limit,
+            declared,
+            what: format!("accepted for {method} {}", clean(shown_url, 300)),
+        }
     }
 
     fn repo_url(&self, tail: &str) -> String {
@@ -593,16 +721,15 @@ impl<'t, T: Transport> Registry<'t, T> {
         reference: &str,
     ) -> Result<(Vec<u8>, String, String), OciError> {
         let url = self.repo_url(&format!("manifests/{reference}"));
-        let request = HttpRequest::new(Method::Get, &url).header("Accept", MANIFEST_ACCEPT);
-        let response = self.request(request, true).await?;
+        let request = HttpRequest::new(Method::Get, &url)
+            .header("Accept", MANIFEST_ACCEPT)
+            .limit(MAX_MANIFEST_SIZE as u64);
+        let response = self
+            .request(request, true)
+            .await
+            .map_err(|e| e.limit_named("a manifest may have"))?;
         if response.status != 200 {
             return Err(self.redact(status_error(&self.subject, Method::Get, &url, &response)));
-        }
-        if response.body.len() > MAX_MANIFEST_SIZE {
-            return Err(self.malformed(&format!(
-                "a manifest of {} bytes (at most {MAX_MANIFEST_SIZE} are accepted)",
-                response.body.len()
-            )));
         }
         let digest = sha256_digest(&response.body);
         if reference.starts_with("sha256:") && digest != reference {
@@ -642,10 +769,19 @@ impl<'t, T: Transport> Registry<'t, T> {
                 clean(&descriptor.digest, 100)
             )));
         }
+        let limit = descriptor.size.min(max_layer_size());
+        if descriptor.size > limit {
+            return Err(self.malformed(&format!(
+                "a blob of {} bytes, more than a bundle archive may be ({limit} bytes)",
+                descriptor.size
+            )));
+        }
         let url = self.repo_url(&format!("blobs/{}", descriptor.digest));
+        let what = format!("the manifest declares for blob {}", descriptor.digest);
         let response = self
-            .request(HttpRequest::new(Method::Get, &url), true)
-            .await?;
+            .request(HttpRequest::new(Method::Get, &url).limit(limit), true)
+            .await
+            .map_err(|e| e.limit_named(&what))?;
         match response.status {
             200 => {}
             404 => {
@@ -686,6 +822,7 @@ impl<'t, T: Transport> Registry<'t, T> {
                 "application/octet-stream".to_string(),
             )],
             body: bytes,
+            max_body: DEFAULT_MAX_BODY,
         };
         let response = self.request(request, false).await?;
         if (200..=299).contains(&response.status) {
@@ -708,6 +845,7 @@ impl<'t, T: Transport> Registry<'t, T> {
             url: url.clone(),
             headers: vec![("Content-Type".to_string(), MANIFEST_MEDIA_TYPE.to_string())],
             body: manifest.to_vec(),
+            max_body: DEFAULT_MAX_BODY,
         };
         let response = self.request(request, true).await?;
         if (200..=299).contains(&response.status) {
@@ -724,14 +862,13 @@ impl<'t, T: Transport> Registry<'t, T> {
         let mut tags = Vec::new();
         for _ in 0..MAX_TAG_PAGES {
             seen.push(url.clone());
+            let request = HttpRequest::new(Method::Get, &url).limit(MAX_TAG_PAGE as u64);
             let response = self
-                .request(HttpRequest::new(Method::Get, &url), true)
-                .await?;
+                .request(request, true)
+                .await
+                .map_err(|e| e.limit_named("a tag list page may have"))?;
             if response.status != 200 {
                 return Err(self.redact(status_error(&self.subject, Method::Get, &url, &response)));
-            }
-            if response.body.len() > MAX_JSON_ANSWER {
-                return Err(self.malformed("an oversized tag list"));
             }
             let page = parse_json(&response.body)
                 .map_err(|e| self.malformed(&format!("a tag list that is not valid JSON ({e})")))?;
@@ -744,6 +881,11 @@ impl<'t, T: Transport> Registry<'t, T> {
                                 self.malformed("a tag list with a tag that is not a string")
                             );
                         };
+                        if tags.len() >= MAX_TAGS {
+                            return Err(
+                                self.malformed(&format!("a tag list of more than {MAX_TAGS} tags"))
+                            );
+                        }
                         tags.push(tag.to_string());
                     }
                 }
@@ -845,7 +987,7 @@ pub fn status_text(response: &HttpResponse) -> String {
         out.push(' ');
         out.push_str(reason);
     }
-    let errors = (response.body.len() <= MAX_JSON_ANSWER)
+    let errors = (response.body.len() as u64 <= ERROR_BODY_LIMIT)
         .then(|| parse_json(&response.body).ok())
         .flatten();
     let entries = errors

@@ -1,13 +1,15 @@
 //! What can go wrong talking to a registry, as one error type with a stable code per kind.
 //!
 //! Messages follow spec `oci-graph-cli.md` §4.5 where the Go tool has a wording, and never
-//! contain a credential: registry answers are quoted only through [`clean`], which escapes
-//! control characters and cuts long text, and a session redacts its own secrets on top.
+//! contain a credential: every value in a message is shown through [`crate::safe_text`]
+//! (control and format characters escaped, long values cut); a session redacts its own
+//! secrets on top.
 
 use std::fmt;
 
 use crate::archive::ArchiveError;
 use crate::diagnostic::Diagnostic;
+use crate::safe_text::printable;
 
 use super::reference::ReferenceError;
 
@@ -46,6 +48,19 @@ pub enum OciError {
     },
     /// The request never got an answer (DNS, TLS, connection refused, CORS in browsers).
     Network { reference: String, detail: String },
+    /// No byte for the idle timeout, or the operation's deadline passed. Never retried.
+    Timeout { reference: String, detail: String },
+    /// An answer longer than what may be accepted for it (a blob past its descriptor's size, a
+    /// manifest past 4 MiB, ...). Never retried; nothing of it is used, written or cached.
+    TooLarge {
+        reference: String,
+        /// The most bytes accepted.
+        limit: u64,
+        /// The `Content-Length` that was refused before reading, when there was one.
+        declared: Option<u64>,
+        /// Completes "more than the {limit} bytes …": `the manifest declares for blob …`.
+        what: String,
+    },
     /// Bytes whose sha256 or size differs from what the manifest or reference says.
     DigestMismatch { reference: String, detail: String },
     /// The layer is not a usable bundle archive (or a bundle could not be packed).
@@ -63,7 +78,7 @@ pub enum OciError {
 impl OciError {
     /// The stable code: `INVALID_REFERENCE`, `INVALID_CONSTRAINT`, `VALIDATION_FAILED`,
     /// `LOCAL_DEPENDENCY`, `AUTH_FAILED`, `NOT_FOUND`, `TOO_MANY_REQUESTS`, `REGISTRY_ERROR`,
-    /// `NETWORK`, `DIGEST_MISMATCH`, `BAD_ARCHIVE` or `NO_CONTRACT`.
+    /// `NETWORK`, `TIMEOUT`, `TOO_LARGE`, `DIGEST_MISMATCH`, `BAD_ARCHIVE` or `NO_CONTRACT`.
     pub fn code(&self) -> &'static str {
         match self {
             OciError::InvalidReference { .. } => "INVALID_REFERENCE",
@@ -75,6 +90,8 @@ impl OciError {
             OciError::TooManyRequests { .. } => "TOO_MANY_REQUESTS",
             OciError::Registry { .. } => "REGISTRY_ERROR",
             OciError::Network { .. } => "NETWORK",
+            OciError::Timeout { .. } => "TIMEOUT",
+            OciError::TooLarge { .. } => "TOO_LARGE",
             OciError::DigestMismatch { .. } => "DIGEST_MISMATCH",
             OciError::BadArchive { .. } => "BAD_ARCHIVE",
             OciError::NoContract { .. } => "NO_CONTRACT",
@@ -113,6 +130,8 @@ impl OciError {
             | OciError::TooManyRequests { detail, .. }
             | OciError::Registry { detail, .. }
             | OciError::Network { detail, .. }
+            | OciError::Timeout { detail, .. }
+            | OciError::TooLarge { what: detail, .. }
             | OciError::DigestMismatch { detail, .. }
             | OciError::BadArchive { detail, .. } => scrub(detail),
             OciError::NotFound {
@@ -122,6 +141,25 @@ impl OciError {
             _ => {}
         }
         self
+    }
+
+    /// Names what a [`OciError::TooLarge`] limit is (`a manifest may have`); other errors
+    /// pass through.
+    pub(crate) fn limit_named(self, what: &str) -> Self {
+        match self {
+            OciError::TooLarge {
+                reference,
+                limit,
+                declared,
+                ..
+            } => OciError::TooLarge {
+                reference,
+                limit,
+                declared,
+                what: what.to_string(),
+            },
+            other => other,
+        }
     }
 }
 
@@ -136,10 +174,13 @@ impl From<ReferenceError> for OciError {
 
 impl fmt::Display for OciError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Every value may hold text from a registry, an archive or a contract.
+        let r = |reference: &str| printable(reference, MAX_REFERENCE_CHARS);
+        let d = |detail: &str| printable(detail, MAX_DETAIL_CHARS);
         match self {
-            OciError::InvalidReference { detail, .. } => f.write_str(detail),
+            OciError::InvalidReference { detail, .. } => f.write_str(&d(detail)),
             OciError::InvalidConstraint { constraint, detail } => {
-                write!(f, "invalid constraint {constraint:?}: {detail}")
+                write!(f, "invalid constraint \"{}\": {}", r(constraint), d(detail))
             }
             OciError::ValidationFailed { diagnostics } => write!(
                 f,
@@ -148,54 +189,101 @@ impl fmt::Display for OciError {
             ),
             OciError::LocalDependency { reference } => write!(
                 f,
-                "local dependency detected: {reference}\nLocal dependencies are not allowed when \
-                 publishing. All dependencies must use OCI references (oci://...)"
+                "local dependency detected: {}\nLocal dependencies are not allowed when \
+                 publishing. All dependencies must use OCI references (oci://...)",
+                r(reference)
             ),
             OciError::AuthFailed { reference, detail } => write!(
                 f,
-                "authentication failed for {reference}: {detail} \u{2014} run `pacto login` or \
-                 set PACTO_REGISTRY_TOKEN"
+                "authentication failed for {}: {} \u{2014} run `pacto login` or \
+                 set PACTO_REGISTRY_TOKEN",
+                r(reference),
+                d(detail)
             ),
             OciError::NotFound { reference, detail } => {
-                write!(f, "artifact not found: {reference}")?;
+                write!(f, "artifact not found: {}", r(reference))?;
                 if let Some(detail) = detail {
-                    write!(f, " ({detail})")?;
+                    write!(f, " ({})", d(detail))?;
                 }
                 Ok(())
             }
             OciError::NoMatchingTag {
                 constraint: Some(c),
                 ..
-            } => write!(f, "no tags satisfy constraint {c:?}"),
+            } => write!(f, "no tags satisfy constraint \"{}\"", r(c)),
             OciError::NoMatchingTag {
                 constraint: None, ..
             } => f.write_str("no semver tags found"),
             OciError::TooManyRequests { reference, detail } => write!(
                 f,
-                "too many requests for {reference}: the registry is rate limiting ({detail}); \
-                 retry later"
+                "too many requests for {}: the registry is rate limiting ({}); retry later",
+                r(reference),
+                d(detail)
             ),
             OciError::Registry {
                 reference, detail, ..
-            } => write!(f, "registry error for {reference}: {detail}"),
+            } => write!(f, "registry error for {}: {}", r(reference), d(detail)),
             OciError::Network { reference, detail } => {
-                write!(f, "registry unreachable for {reference}: {detail}")
+                write!(
+                    f,
+                    "registry unreachable for {}: {}",
+                    r(reference),
+                    d(detail)
+                )
             }
-            OciError::DigestMismatch { reference, detail } => {
-                write!(f, "content verification failed for {reference}: {detail}")
+            OciError::Timeout { reference, detail } => {
+                write!(f, "registry timed out for {}: {}", r(reference), d(detail))
             }
+            OciError::TooLarge {
+                reference,
+                limit,
+                declared: None,
+                what,
+            } => write!(
+                f,
+                "answer too large from {}: the registry sent more than the {limit} bytes {}",
+                r(reference),
+                d(what)
+            ),
+            OciError::TooLarge {
+                reference,
+                limit,
+                declared: Some(declared),
+                what,
+            } => write!(
+                f,
+                "answer too large from {}: the registry announced {declared} bytes \
+                 (Content-Length), more than the {limit} bytes {}",
+                r(reference),
+                d(what)
+            ),
+            OciError::DigestMismatch { reference, detail } => write!(
+                f,
+                "content verification failed for {}: {}",
+                r(reference),
+                d(detail)
+            ),
             OciError::BadArchive {
                 reference: Some(reference),
                 detail,
-            } => write!(f, "failed to extract bundle from {reference}: {detail}"),
+            } => write!(
+                f,
+                "failed to extract bundle from {}: {}",
+                r(reference),
+                d(detail)
+            ),
             OciError::BadArchive {
                 reference: None,
                 detail,
-            } => f.write_str(detail),
-            OciError::NoContract { detail, .. } => f.write_str(detail),
+            } => f.write_str(&d(detail)),
+            OciError::NoContract { detail, .. } => f.write_str(&d(detail)),
         }
     }
 }
+
+/// Longest reference and detail shown in a message (cut with `…`).
+const MAX_REFERENCE_CHARS: usize = 300;
+const MAX_DETAIL_CHARS: usize = 1000;
 
 impl std::error::Error for OciError {}
 
@@ -208,20 +296,7 @@ impl OciError {
     }
 }
 
-/// Text from a registry answer made safe to show: control characters escaped, at most
-/// `max` characters kept.
+/// Text from a registry answer made safe to show ([`printable`]), at most `max` characters.
 pub(crate) fn clean(text: &str, max: usize) -> String {
-    let mut out = String::new();
-    for (i, c) in text.chars().enumerate() {
-        if i >= max {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    printable(text, max)
 }

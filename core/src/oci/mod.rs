@@ -5,9 +5,17 @@
 //!
 //! The core performs no I/O: every operation is an `async fn` over an injected [`Transport`].
 //! The host supplies the HTTP (fetch in wasm) and, for pulls, a [`BlobCache`].
+//!
+//! Bounds: every request carries the most body bytes its answer may have
+//! ([`HttpRequest::max_body`]: a blob its descriptor's size, a manifest 4 MiB, a token answer
+//! 1 MiB, a tag page 8 MiB), which a streaming transport enforces with [`BodyLimit`] and the
+//! client checks again; the transport's time bounds end a stalled request. Both failures
+//! (`TOO_LARGE`, `TIMEOUT`) are final, never retried. Messages show registry and archive text
+//! only through [`crate::safe_text`].
 
 pub mod artifact;
 pub mod auth;
+pub mod body;
 pub mod client;
 pub mod error;
 pub mod reference;
@@ -23,7 +31,10 @@ use crate::validate;
 
 pub use artifact::{pack, Artifact, Descriptor};
 pub use auth::{Access, Credentials};
-pub use client::{HttpRequest, HttpResponse, Method, Registry, Transport, TransportError};
+pub use body::{parse_content_length, BodyLimit, Next};
+pub use client::{
+    HttpRequest, HttpResponse, Method, Registry, Transport, TransportError, TransportErrorKind,
+};
 pub use error::OciError;
 pub use reference::Reference;
 pub use tags::select_tag;

@@ -75,7 +75,8 @@ stdin is a terminal, else whatever is piped to stdin.
   echo "$GITHUB_TOKEN" | pacto login ghcr.io -u my-user --password-stdin
 
 Environment variables (PACTO_REGISTRY_TOKEN, PACTO_REGISTRY_USERNAME and
-PACTO_REGISTRY_PASSWORD) take precedence over stored credentials.
+PACTO_REGISTRY_PASSWORD) take precedence over stored credentials for the
+registries they cover: those named on the command line, or PACTO_REGISTRY_HOST's.
 
 Output: "Login succeeded for <registry>" (in every format).
 

@@ -6,6 +6,7 @@ const path = require('node:path');
 const { identityOf } = require('../bundle-arg.js');
 const { parseRegistryArg, pullBundle, PLAIN_HTTP_FLAG, NO_CACHE_FLAG, OCI_SCHEME } = require('../registry.js');
 const { CliError, UsageError, EXIT_OK } = require('../errors.js');
+const { printable } = require('../printable.js');
 
 const withoutScheme = (ref) => (ref.startsWith(OCI_SCHEME) ? ref.slice(OCI_SCHEME.length) : ref);
 // A service name is used as the default directory only if it is one plain path segment.
@@ -36,7 +37,7 @@ function lstatOrUndefined(p) {
 function writeTree(dir, bundle) {
   for (const key of Object.keys(bundle).sort()) {
     const segments = safeSegments(key);
-    if (!segments) throw new CliError(`refused: the bundle has an unsafe path "${key}"; nothing was written`);
+    if (!segments) throw new CliError(`refused: the bundle has an unsafe path "${printable(key, 200)}"; nothing was written`);
     const target = path.join(dir, ...segments);
     if (key.endsWith('/')) {
       fs.mkdirSync(target, { recursive: true, mode: 0o755 });
@@ -96,9 +97,29 @@ function writeBundleDir(dest, bundle, { force }) {
     fs.rmSync(temp, { recursive: true, force: true });
     if (createdParent !== undefined) fs.rmSync(createdParent, { recursive: true, force: true });
     if (error instanceof CliError) throw error;
-    throw new CliError(`cannot write ${dest}: ${error.code === 'EACCES' ? 'permission denied' : error.message}`, { cause: error });
+    throw new CliError(`cannot write ${dest}: ${writeFailure(error)}`, { cause: error });
   }
   if (old) fs.rmSync(old, { recursive: true, force: true });
+}
+
+/**
+ * Why writing failed, without the temporary directory's path (Node's messages
+ * name the full path, which may be long and holds the bundle's own names).
+ */
+function writeFailure(error) {
+  switch (error && error.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENAMETOOLONG':
+      return 'a path in the bundle is too long for this file system';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EEXIST':
+      return 'the bundle names a file twice';
+    default:
+      return error && error.code ? error.code : printable(error && error.message, 200);
+  }
 }
 
 module.exports = {
@@ -159,7 +180,7 @@ output directory not empty).`,
       if (ctx.format === 'json') {
         ctx.out(`${JSON.stringify({ reference, output: shown, name, version, digest: pulled.manifestDigest }, null, 2)}\n`);
       } else {
-        ctx.out(`Pulled ${name}@${version} -> ${shown}/\n`);
+        ctx.out(`Pulled ${printable(name, 200)}@${printable(version, 100)} -> ${shown}/\n`);
       }
       return EXIT_OK;
     });

@@ -35,8 +35,15 @@ PACTO_REGISTRY_TOKEN (a bearer token), PACTO_REGISTRY_USERNAME and
 PACTO_REGISTRY_PASSWORD, the pacto config written by "pacto login"
 ($XDG_CONFIG_HOME/pacto/config.json), Docker's config.json
 ($DOCKER_CONFIG/config.json or ~/.docker/config.json), else anonymous.
-Registries on localhost, 127.0.0.0/8 or ::1 are reached over plain http;
---plain-http does the same for any host.
+The PACTO_REGISTRY_* credentials go only to the registries named on the
+command line, or, when PACTO_REGISTRY_HOST is set (comma-separated hosts),
+only to those: never to a registry that only a contract names (pacto login
+gives one its own). Registries on localhost, 127.0.0.0/8 or ::1 are reached
+over plain http; --plain-http does the same for any host.
+
+Time bounds: a request fails when no byte arrives for 30 s
+(PACTO_REGISTRY_IDLE_TIMEOUT, seconds), an operation after 300 s
+(PACTO_REGISTRY_TIMEOUT); neither is retried.
 
 Output (stdout):
   text  "Pushed <name>@<version> -> <ref>" and "Digest: sha256:..."
