@@ -202,11 +202,15 @@ fn cycles_conflicts_shared_and_failures_are_marked() {
 fn hostile_names_are_escaped() {
     let source = MemorySource::from_contracts(&[(
         "app",
-        "pactoVersion: \"1.0\"\nservice:\n  name: app\n  version: 1.0.0\ndependencies:\n  - ref: \"../<script>&\\u0001\\\"x'\"\n    required: true\n    compatibility: \"^1.0.0\"\n",
+        "pactoVersion: \"1.0\"\nservice:\n  name: app\n  version: 1.0.0\ndependencies:\n  - ref: \"../<script>&\\u0001\\u202e\\\"x'\"\n    required: true\n    compatibility: \"^1.0.0\"\n",
     )]);
     let graph = resolve(&source, "app");
     let svg = graph::to_svg(&graph);
     assert!(!svg.contains("<script"));
+    assert!(
+        svg.contains("\\u{0001}"),
+        "a control character is shown escaped"
+    );
     let drawn = parse(&svg);
     check_complete(&graph, &drawn);
 }

@@ -27,6 +27,7 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 
 use super::{EdgeKind, Graph};
 use crate::reference::short_display;
+use crate::safe_text::is_unsafe_char;
 
 /// Largest graph placed by layout-rs; above it, the plain layered placement.
 pub const LAYOUT_LIMIT: usize = 60;
@@ -777,7 +778,7 @@ fn summary(graph: &Graph, nodes: &[NodeView], edges: &[EdgeView]) -> String {
     out
 }
 
-/// XML text and attribute escaping; characters XML 1.0 cannot hold become U+FFFD.
+/// XML text and attribute escaping; control and format characters are written as `\u{…}`.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -787,8 +788,12 @@ fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            '\n' => out.push(c),
+            // Control and format characters (bidirectional overrides among them) are shown
+            // escaped, as everywhere else untrusted text is shown (safe_text).
+            c if is_unsafe_char(c) || c == '\u{FFFE}' || c == '\u{FFFF}' => {
+                let _ = write!(out, "\\u{{{:04x}}}", c as u32);
+            }
             c => out.push(c),
         }
     }
