@@ -31,9 +31,9 @@ wait "$pid"
 rm -rf "$3"
 `;
 
-/** The binary to run: PACTO_REGISTRY_BIN, else /usr/bin/docker-registry, else `docker-registry` on PATH. */
+/** The binary to run: PACTO_REGISTRY_BIN when set, else /usr/bin/docker-registry, else `docker-registry` on PATH. */
 function findBinary(env) {
-  const candidates = [env.PACTO_REGISTRY_BIN, DEFAULT_BINARY, ...(env.PATH || '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, 'docker-registry'))];
+  const candidates = env.PACTO_REGISTRY_BIN ? [env.PACTO_REGISTRY_BIN] : [DEFAULT_BINARY, ...(env.PATH || '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, 'docker-registry'))];
   for (const file of candidates) {
     if (!file) continue;
     try {

@@ -82,6 +82,10 @@ Ctrl-C or SIGTERM stops the server and the local registry.`,
     const registries = ctx.flags.registry || [];
     const dataDir = ctx.flags['data-dir'] || defaultDataDir(ctx.env);
     const log = ctx.flags.quiet ? () => {} : (line) => ctx.err(`${line}\n`);
+    // Upstream timeouts: not flags (the defaults suit registries); the environment can shorten them.
+    const millis = (name) => (/^[0-9]+$/.test(ctx.env[name] || '') ? Number(ctx.env[name]) : undefined);
+    const timeouts = { connectMs: millis('PACTO_SERVE_CONNECT_TIMEOUT_MS'), idleMs: millis('PACTO_SERVE_IDLE_TIMEOUT_MS') };
+    for (const key of Object.keys(timeouts)) if (timeouts[key] === undefined) delete timeouts[key];
 
     return startServe({
       host,
@@ -95,6 +99,7 @@ Ctrl-C or SIGTERM stops the server and the local registry.`,
       allowedHosts: ctx.flags['allowed-host'] || [],
       env: ctx.env,
       log,
+      timeouts,
     }).then(
       (server) => {
         const lines = [`pacto serve: listening on ${server.url}`];
