@@ -51,6 +51,8 @@ test('npm pack ships the entry points, the CLI and both wasm builds, nothing els
     'bin/pacto.js',
     'cli/main.js',
     'cli/commands/validate.js',
+    'serve/index.js',
+    'serve/placeholder/index.html',
     'dist/node/pacto_wasm.js',
     'dist/node/pacto_wasm.d.ts',
     'dist/node/pacto_wasm_bg.wasm',
@@ -63,7 +65,7 @@ test('npm pack ships the entry points, the CLI and both wasm builds, nothing els
     assert.ok(files.includes(required), `${required} is packed`);
   }
   const unexpected = files.filter(
-    (f) => !/^(package\.json|README\.md|index\.(js|mjs|d\.ts)|browser\.mjs|node\.(js|mjs|d\.ts)|bin\/|cli\/|dist\/(node|web)\/)/.test(f),
+    (f) => !/^(package\.json|README\.md|index\.(js|mjs|d\.ts)|browser\.mjs|node\.(js|mjs|d\.ts)|bin\/|cli\/|serve\/|dist\/(node|web)\/)/.test(f),
   );
   assert.deepEqual(unexpected, []);
 });

@@ -319,3 +319,9 @@ for (const mode of ['basic', 'token']) {
 test('--use-local-credentials is refused unless bound to loopback', async () => {
   await assert.rejects(startServe(['--host', '0.0.0.0', '--no-local-registry', '--use-local-credentials'], { env: isolated }), /--use-local-credentials is refused when bound to 0\.0\.0\.0/);
 });
+
+test('the proxy option: a relative URL needs a page (not Node); anything but an http(s) URL is a TypeError', async () => {
+  for (const proxy of ['/', 8080, 'ftp://127.0.0.1/', 'http://127.0.0.1:8080/?x=1']) {
+    await assert.rejects(api.pull('oci://127.0.0.1:9/acme/x:1.0.0', { proxy }), (e) => e instanceof TypeError && /options\.proxy/.test(e.message), String(proxy));
+  }
+});
