@@ -96,7 +96,7 @@ async function startServe(options = {}) {
   const headers = securityHeaders(frameAncestors);
   let allowed = new Set();
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer({ noDelay: true }, (req, res) => {
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     const host = String(req.headers.host || '').toLowerCase();
     if (!allowed.has(host)) {

@@ -15,11 +15,18 @@ const PLAYGROUND_DIR = path.join(PACKAGE_ROOT, 'dist', 'playground');
 const PLACEHOLDER_DIR = path.join(__dirname, 'placeholder');
 const WIDGET_DIRS = [path.join(PACKAGE_ROOT, 'dist', 'widget'), path.join(PACKAGE_ROOT, 'widget')];
 
-/** A name with a content hash (`app-3f9a1c2e.js`, `index.5XYZ2AB9.css`): at least 8 characters, a digit among them. */
-const HASHED = /[.-](?=[A-Za-z0-9_]*[0-9])[A-Za-z0-9_]{8,}\.[A-Za-z0-9]+(?:\.(?:br|gz))?$/;
+/**
+ * A path segment with a content hash (`app-3f9a1c2e.js`, `index.5XYZ2AB9.css`,
+ * a directory `assets-3f9a1c2e`): 8 or more characters after `-` or `.`, a digit among them.
+ */
+const HASHED_SEGMENT = /[.-](?=[A-Za-z0-9_]*[0-9])[A-Za-z0-9_]{8,}(?:\.[A-Za-z0-9]+)*$/;
+
+function isHashed(pathname) {
+  return pathname.split('/').some((segment) => HASHED_SEGMENT.test(segment));
+}
 
 function cacheHeaders(res, pathname) {
-  res.setHeader('Cache-Control', HASHED.test(pathname) ? 'public, max-age=31536000, immutable' : 'no-cache');
+  res.setHeader('Cache-Control', isHashed(pathname) ? 'public, max-age=31536000, immutable' : 'no-cache');
 }
 
 function isSite(dir) {
@@ -65,4 +72,4 @@ function createStatic({ playgroundDir = PLAYGROUND_DIR, widgetDir } = {}) {
   return { handle, playground, widget: widget !== undefined, root };
 }
 
-module.exports = { createStatic, HASHED, PLAYGROUND_DIR, PLACEHOLDER_DIR };
+module.exports = { createStatic, isHashed, PLAYGROUND_DIR, PLACEHOLDER_DIR };

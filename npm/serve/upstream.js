@@ -97,8 +97,8 @@ function checkedLookup(policy) {
 }
 
 const AGENTS = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 }),
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, noDelay: true }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, noDelay: true }),
 };
 
 /**

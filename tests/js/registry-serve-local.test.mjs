@@ -52,6 +52,14 @@ describe('the local registry', () => {
       const pulled = await api.pull(`oci://${host2}/acme/kept:1.8.0`, { proxy: second.url });
       assert.equal(pulled.manifestDigest, pushed.digest);
       sameBundle(pulled.bundle, full);
+      // In a page the proxy is "/", resolved against the page's location.
+      globalThis.location = new URL(`${second.url}some/page.html?x=1`);
+      try {
+        const tags = await api.listTags(`oci://${host2}/acme/kept`, { proxy: '/' });
+        assert.deepEqual(tags, ['1.8.0']);
+      } finally {
+        delete globalThis.location;
+      }
     } finally {
       await second.stop();
     }
@@ -116,6 +124,9 @@ describe('the static site', () => {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>playground</title><script type="module" src="app-3f9a1c2e.js"></script>');
     fs.writeFileSync(path.join(dir, 'app-3f9a1c2e.js'), 'export {};\n');
+    fs.mkdirSync(path.join(dir, 'assets-7c0ffee1'));
+    fs.writeFileSync(path.join(dir, 'assets-7c0ffee1', 'editor.js'), 'export {};\n');
+    fs.writeFileSync(path.join(dir, 'style.css'), 'body {}\n');
     const wasm = Buffer.concat([Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]), Buffer.alloc(4096, 7)]);
     fs.writeFileSync(path.join(dir, 'pacto_bg-5d41402a.wasm'), wasm);
     fs.writeFileSync(path.join(dir, 'pacto_bg-5d41402a.wasm.br'), zlib.brotliCompressSync(wasm));
@@ -148,6 +159,10 @@ describe('the static site', () => {
     const range = await request(url, { headers: { range: 'bytes=0-3' } });
     assert.equal(range.status, 206);
     assert.deepEqual([...range.body], [0, 0x61, 0x73, 0x6d]);
+    assert.equal((await request(`${server.url}app-3f9a1c2e.js`)).headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.equal((await request(`${server.url}assets-7c0ffee1/editor.js`)).headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.equal((await request(`${server.url}style.css`)).headers['cache-control'], 'no-cache');
+    assert.match((await request(`${server.url}app-3f9a1c2e.js`)).headers['content-security-policy'], /wasm-unsafe-eval/);
     const widgetPage = await request(`${server.url}widget/`);
     assert.match(widgetPage.body.toString(), /<title>widget<\/title>/);
     assert.equal((await request(`${server.url}widget`)).status, 308);
