@@ -11,7 +11,7 @@
 
 const http = require('node:http');
 
-const { PROXY_PREFIX, apiConfig, authority, isLoopbackName, parseRegistry, servedHosts } = require('./config.js');
+const { PROXY_PREFIX, apiConfig, authority, defaultDataDir, isLoopbackName, parseRegistry, servedHosts } = require('./config.js');
 const { createProxy } = require('./proxy.js');
 const { closeAgents } = require('./upstream.js');
 const { createStatic } = require('./static.js');
@@ -75,7 +75,7 @@ async function startServe(options = {}) {
   let localRegistry;
   let localRegistryMissing;
   if (options.localRegistry !== false && (options.registries || []).length === 0) {
-    const started = await startLocalRegistry({ dataDir: options.dataDir, env });
+    const started = await startLocalRegistry({ dataDir: options.dataDir || defaultDataDir(env), env });
     if (started.missing) {
       localRegistryMissing = started.hint;
     } else {

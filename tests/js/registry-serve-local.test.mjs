@@ -169,3 +169,27 @@ describe('the static site', () => {
     assert.equal((await request(server.url, { method: 'POST' })).status, 405);
   });
 });
+
+describe('pacto serve usage', () => {
+  test('help lists serve and its flags; bad flags exit 2 with what to do', async () => {
+    const { pacto } = await import('../registry/harness.mjs');
+    const help = await pacto(['--help'], { env });
+    assert.match(help.stdout, /^ {2}serve \[--port 8080\].*Serve the playground, a registry proxy and a local registry$/m);
+    const serveHelp = await pacto(['serve', '--help'], { env });
+    for (const flag of ['--port', '--host', '--registry', '--data-dir', '--no-local-registry', '--use-local-credentials', '--frame-ancestors', '--open']) {
+      assert.ok(serveHelp.stdout.includes(flag), flag);
+    }
+    assert.match(serveHelp.stdout, /\/registry\/<host\[:port\]>\/v2\/\.\.\./);
+    for (const [args, message] of [
+      [['--port', 'http'], /--port must be a number from 0 to 65535/],
+      [['--registry', 'ftp://x.example', '--no-local-registry'], /only http:\/\/ and https:\/\/ registries can be proxied/],
+      [['--registry', 'https://ghcr.io/acme', '--no-local-registry'], /give the registry's host \(and port\) only/],
+      [['--frame-ancestors', "'self'; script-src *", '--no-local-registry'], /--frame-ancestors/],
+      [['extra'], /serve accepts 0 arg\(s\), received 1/],
+    ]) {
+      const run = await pacto(['serve', '--port', '0', ...args], { env, timeoutMs: 20_000 });
+      assert.equal(run.status, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, message);
+    }
+  });
+});
