@@ -80,6 +80,13 @@ describe('anonymous registry behind pacto serve', () => {
     assert.match(result.tree, /order-service@1\.0\.0/);
     // Its own dependencies are on ghcr.io, which this server does not allowlist: asked through the proxy too.
     assert.match(result.tree, /REGISTRY_NOT_ALLOWED/);
+
+    // diffWithDependencies: the old side depends on 1.0.0, the new on the highest 1.x (1.2.0).
+    await api.push(ref('acme/dep'), v120, { proxy: serve.url });
+    const oldApp = { 'pacto.yaml': app['pacto.yaml'].replace('"^1.0.0"', '"~1.0.0"') };
+    const sources = { old: { registry: { proxy: serve.url } }, new: { registry: { proxy: serve.url } }, siblings: false };
+    const diffed = await api.diffWithDependencies(oldApp, app, sources);
+    assert.deepEqual(diffed.graphDiff.changes.map((c) => [c.name, c.oldVersion, c.newVersion]), [['order-service', '1.0.0', '1.2.0']]);
   });
 
   test('200 concurrent pulls through the proxy complete without an error', async () => {
