@@ -103,7 +103,7 @@ Ctrl-C or SIGTERM stops the server and the local registry.`,
     }).then(
       (server) => {
         const lines = [`pacto serve: listening on ${server.url}`];
-        lines.push(server.playground ? '  playground: built (npm/dist/playground)' : '  playground: not built yet, a placeholder page is served (make playground)');
+        lines.push(server.playground ? '  playground: built (npm/dist/playground)' : '  playground: not built yet, a placeholder page is served (make build)');
         if (server.localRegistry) {
           lines.push(`  local registry: docker-registry on ${server.localRegistry.host} (pid ${server.localRegistry.pid ?? '?'}), data in ${server.localRegistry.dataDir}`);
         } else if (server.localRegistryMissing) {
