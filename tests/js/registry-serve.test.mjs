@@ -3,6 +3,7 @@
 // the JS API's `proxy` option pushes and pulls through it byte for byte, and
 // every refusal is checked with a real request.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -331,4 +332,33 @@ test('the proxy option: a relative URL needs a page (not Node); anything but an 
   for (const proxy of ['/', 8080, 'ftp://127.0.0.1/', 'http://127.0.0.1:8080/?x=1']) {
     await assert.rejects(api.pull('oci://127.0.0.1:9/acme/x:1.0.0', { proxy }), (e) => e instanceof TypeError && /options\.proxy/.test(e.message), String(proxy));
   }
+});
+
+// The address check on the address actually connected to: a name that is not loopback by
+// its spelling but resolves to loopback (an /etc/hosts entry such as the machine's name).
+const HOSTS_LOOPBACK_NAME = (() => {
+  try {
+    for (const line of fs.readFileSync('/etc/hosts', 'utf8').split('\n')) {
+      const [address, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
+      if (!address || !(/^127\./.test(address) || address === '::1')) continue;
+      const name = names.find((n) => n && !/^localhost|\.localhost$|^ip6-/.test(n) && /^[a-z0-9.-]+$/i.test(n));
+      if (name) return name;
+    }
+  } catch {
+    // no /etc/hosts
+  }
+  return undefined;
+})();
+
+test('a redirect target whose name resolves to loopback is refused when the registry is not on loopback', { skip: HOSTS_LOOPBACK_NAME ? false : 'no loopback name in /etc/hosts' }, async () => {
+  const { send } = require('../../npm/serve/upstream.js');
+  const attempt = send({
+    url: new URL(`https://${HOSTS_LOOPBACK_NAME}:9/blob`),
+    method: 'GET',
+    headers: {},
+    policy: { checked: true, trustedHost: 'registry.example', allowLoopback: false },
+    connectTimeoutMs: 2000,
+    idleTimeoutMs: 2000,
+  });
+  await assert.rejects(attempt, (e) => e.kind === 'refused' && new RegExp(`${HOSTS_LOOPBACK_NAME.replace(/\./g, '\\.')} resolves to .*loopback`).test(e.message));
 });
