@@ -87,9 +87,15 @@ function servedHosts(bindHost, port, extra = []) {
   }
   for (const name of extra) {
     const text = String(name).toLowerCase();
-    // An --allowed-host with a port is taken as it is; without one it gets ours.
-    if (/:[0-9]+$/.test(text) && !(/^[0-9a-f:]+$/.test(text) && text.includes('::'))) names.add(text);
-    else add(text.replace(/^\[|\]$/g, ''));
+    // An --allowed-host with a port is taken as it is; without one it stands for itself on the
+    // default port (behind a load balancer) and on ours.
+    if (/:[0-9]+$/.test(text) && !(/^[0-9a-f:]+$/.test(text) && text.includes('::'))) {
+      names.add(text);
+    } else {
+      const bare = text.replace(/^\[|\]$/g, '');
+      names.add(net.isIPv6(bare) ? `[${bare}]` : bare);
+      add(bare);
+    }
   }
   return names;
 }

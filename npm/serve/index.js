@@ -103,7 +103,10 @@ async function startServe(options = {}) {
       req.resume();
       return refuse(res, 421, 'HOST_NOT_SERVED', `this pacto serve answers only for ${[...allowed].join(', ')}, not the Host "${host.slice(0, 100)}" (start it with --allowed-host to add a name)`);
     }
-    const servedOrigin = `http://${host}`;
+    // Behind a TLS-terminating load balancer (--allowed-host) pages are https: the realm URLs
+    // handed back and the Origin compared with must say so.
+    const scheme = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
+    const servedOrigin = `${scheme}://${host}`;
     const url = req.url || '/';
     const isApi = url.startsWith(PROXY_PREFIX) || url === '/api' || url.startsWith('/api/');
     if (isApi) {

@@ -134,7 +134,7 @@ describe('the static site', () => {
     const widget = path.join(ws, 'widget');
     fs.mkdirSync(widget, { recursive: true });
     fs.writeFileSync(path.join(widget, 'index.html'), '<!doctype html><title>widget</title>');
-    const server = await startServeInProcess({ port: 0, localRegistry: false, playgroundDir: dir, widgetDir: widget });
+    const server = await startServeInProcess({ port: 0, localRegistry: false, playgroundDir: dir, widgetDir: widget, allowedHosts: ['pacto.example.com'] });
     servers.push(server);
     assert.equal(server.playground, true);
 
@@ -167,6 +167,13 @@ describe('the static site', () => {
     assert.match(widgetPage.body.toString(), /<title>widget<\/title>/);
     assert.equal((await request(`${server.url}widget`)).status, 308);
     assert.equal((await request(server.url, { method: 'POST' })).status, 405);
+    // --allowed-host: a name behind a load balancer (with the server's port unless it names one).
+    assert.equal((await request(server.url, { headers: { host: `pacto.example.com:${server.port}` } })).status, 200);
+    assert.equal((await request(server.url, { headers: { host: 'pacto.example.com' } })).status, 200);
+    assert.equal((await request(server.url, { headers: { host: 'pacto.example.org' } })).status, 421);
+    const behindTls = await request(`${server.url}api/config`, { headers: { host: 'pacto.example.com', origin: 'https://pacto.example.com', 'x-forwarded-proto': 'https' } });
+    assert.equal(behindTls.status, 200);
+    assert.equal((await request(`${server.url}api/config`, { headers: { host: 'pacto.example.com', origin: 'https://pacto.example.com' } })).status, 403);
   });
 });
 
