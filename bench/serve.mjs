@@ -50,6 +50,17 @@ function assertSame(ref, pushed, pulled) {
   }
 }
 
+/** CPU time (user + system) of a process so far, in ms, from /proc (Linux); null elsewhere. */
+function cpuMsOf(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command; clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 /** CONCURRENT pulls at once: wall time, errors, one bundle checked. */
 async function concurrentPulls(pull, ref, options, pushed) {
   const t0 = now();
@@ -85,6 +96,7 @@ export async function run(ctx) {
     for (const options of [direct, proxied]) assertSame(bigRef, big, (await pull(bigRef, options)).bundle);
     const directMs = [];
     const proxyMs = [];
+    const cpuBefore = cpuMsOf(serve.child.pid);
     for (let k = 0; k < rounds; k++) {
       // Alternate which goes first, so drift on a busy machine hits both sides.
       const order = k % 2 === 0 ? [[direct, directMs], [proxied, proxyMs]] : [[proxied, proxyMs], [direct, directMs]];
@@ -95,6 +107,8 @@ export async function run(ctx) {
         assertSame(bigRef, big, pulled.bundle);
       }
     }
+    const cpuAfter = cpuMsOf(serve.child.pid);
+    const proxyCpuPerPull = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / rounds;
     const ratio = median(proxyMs) / median(directMs);
     log(`1 MiB pull: direct ${fmtMs(median(directMs))}, proxy ${fmtMs(median(proxyMs))}`);
 
@@ -111,6 +125,7 @@ export async function run(ctx) {
       { metric: `pull ~1 MiB bundle (${fmtBytes(BIG_BYTES)} random + example), direct`, measured: `${fmtMs(median(directMs))} median of ${rounds}` },
       { metric: 'pull ~1 MiB bundle through pacto serve', measured: `${fmtMs(median(proxyMs))} median of ${rounds}` },
       { metric: 'proxy / direct, 1 MiB pull', measured: fmtRatio(ratio), target: `≤ ${fmtRatio(TARGET_RATIO)}`, status: pass ? 'PASS' : 'MISS' },
+      { metric: 'CPU of the pacto serve process per proxied 1 MiB pull', measured: proxyCpuPerPull === null ? 'n/a (no /proc)' : `${fmtMs(proxyCpuPerPull)} (user + system, 10 ms ticks over ${rounds} pulls)` },
       { metric: `${CONCURRENT} concurrent pulls through the proxy (small bundle)`, measured: `${fmtNum(viaProxy.perSecond, 0)} pulls/s, ${fmtInt(viaProxy.errors)} errors (${fmtMs(viaProxy.ms)} total)` },
       { metric: `${CONCURRENT} concurrent pulls direct (the peer)`, measured: `${fmtNum(viaDirect.perSecond, 0)} pulls/s, ${fmtInt(viaDirect.errors)} errors (${fmtMs(viaDirect.ms)} total)` },
     ];
@@ -135,7 +150,7 @@ export async function run(ctx) {
         },
       ],
       data: {
-        big: { bytes: BIG_BYTES, rounds, directMs: summary(directMs), proxyMs: summary(proxyMs), ratio },
+        big: { bytes: BIG_BYTES, rounds, directMs: summary(directMs), proxyMs: summary(proxyMs), ratio, proxyCpuPerPullMs: proxyCpuPerPull },
         concurrent: { count: CONCURRENT, proxy: viaProxy, direct: viaDirect },
       },
     };

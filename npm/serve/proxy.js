@@ -29,6 +29,8 @@ const MiB = 1024 * 1024;
 const DEFAULT_LIMITS = { requestBody: 64 * MiB, manifest: 4 * MiB, blob: 64 * MiB, token: 4 * MiB };
 const DEFAULT_TIMEOUTS = { connectMs: 10_000, idleMs: 30_000 };
 const MAX_REDIRECTS = 5;
+/** Answers up to this size are read whole and sent with their headers in one write. */
+const SMALL_ANSWER = 256 * 1024;
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Request headers a registry or token service may see; everything else stays here. */
@@ -196,9 +198,27 @@ function createProxy({ registries, credentialsFor, log = () => {}, limits = {}, 
       if (rewritten !== undefined) headers[name] = rewritten;
     }
     headers['cache-control'] = headers['cache-control'] || 'no-store';
+    const count = { bytes: 0 };
+    if (Number.isFinite(length) && length <= SMALL_ANSWER) {
+      // A small answer (a ping, a manifest, a tag page) goes out in one write with its headers.
+      const chunks = [];
+      response.on('data', (chunk) => {
+        count.bytes += chunk.length;
+        if (count.bytes > limit) response.destroy();
+        else chunks.push(chunk);
+      });
+      response.on('end', () => {
+        res.writeHead(response.statusCode, headers);
+        res.end(Buffer.concat(chunks));
+      });
+      response.on('error', () => res.destroy());
+      res.on('close', () => {
+        if (!res.writableFinished) response.destroy();
+      });
+      return count;
+    }
     res.writeHead(response.statusCode, headers);
     // Counted beside the pipe rather than through a Transform: no extra copy or buffering.
-    const count = { bytes: 0 };
     response.on('data', (chunk) => {
       count.bytes += chunk.length;
       if (count.bytes > limit) {
