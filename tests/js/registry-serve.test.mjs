@@ -290,6 +290,17 @@ for (const mode of ['basic', 'token']) {
       }
     });
 
+    if (mode === 'basic') {
+      test('a Basic challenge to a browser request is renamed, so the browser opens no login dialog', async () => {
+        const url = `${serve.url}registry/${registry.host}/v2/`;
+        const fromBrowser = await request(url, { headers: { 'sec-fetch-mode': 'cors', 'sec-fetch-site': 'same-origin' } });
+        assert.equal(fromBrowser.status, 401);
+        assert.match(fromBrowser.headers['www-authenticate'], /^Pacto-Basic realm="pacto-test-realm"/);
+        const fromNode = await request(url);
+        assert.match(fromNode.headers['www-authenticate'], /^Basic realm="pacto-test-realm"/);
+      });
+    }
+
     if (mode === 'token') {
       test('the realm is rewritten to the proxy; token requests go only to the announced realm', async () => {
         const challenge = await request(`${serve.url}registry/${registry.host}/v2/`);
