@@ -283,7 +283,10 @@ function createProxy({ registries, credentialsFor, log = () => {}, limits = {}, 
     const fromBrowser = req.headers['sec-fetch-mode'] !== undefined;
     const trustedHost = hostName(registry.host).replace(/^\[|\]$/g, '');
     let url = new URL(`${path}${query ? `?${query}` : ''}`, registry.origin);
-    let response = await upstream({ url, method: req.method, headers: forwardedHeaders(req, authorization), body, policy: { checked: false } });
+    const headers = forwardedHeaders(req, authorization);
+    // A body is only forwarded for the methods that carry one; its length must not announce one otherwise.
+    if (!hasBody) delete headers['content-length'];
+    let response = await upstream({ url, method: req.method, headers, body, policy: { checked: false } });
 
     // Blob downloads may be sent to storage elsewhere: followed here, GET only.
     for (let hop = 0; isBlobGet && [301, 302, 303, 307, 308].includes(response.statusCode); hop += 1) {
@@ -292,8 +295,9 @@ function createProxy({ registries, credentialsFor, log = () => {}, limits = {}, 
       if (!location || hop >= MAX_REDIRECTS) throw new UpstreamError(`${registry.host}: too many or empty blob redirects`, 'refused');
       url = new URL(location, url);
       const sameOrigin = url.origin === registry.origin;
-      const headers = forwardedHeaders(req, sameOrigin ? authorization : undefined);
-      response = await upstream({ url, method: 'GET', headers, policy: { checked: !sameOrigin, trustedHost, allowLoopback: registry.loopback } });
+      const hopHeaders = forwardedHeaders(req, sameOrigin ? authorization : undefined);
+      delete hopHeaders['content-length'];
+      response = await upstream({ url, method: 'GET', headers: hopHeaders, policy: { checked: !sameOrigin, trustedHost, allowLoopback: registry.loopback } });
     }
     note.status = response.statusCode;
     const base = url;
