@@ -204,6 +204,20 @@ describe('blob redirects and timeouts', () => {
     storage = await startEcho();
     // A registry whose blob GETs redirect wherever the repository name says.
     fake = await startEcho((req, res) => {
+      if (req.url.endsWith('/manifests/huge')) {
+        res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'content-length': String(5 * 1024 * 1024) });
+        return res.end(Buffer.alloc(5 * 1024 * 1024, 0x20));
+      }
+      if (req.url.endsWith('/manifests/huge-chunked')) {
+        res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' });
+        for (let i = 0; i < 5; i += 1) res.write(Buffer.alloc(1024 * 1024, 0x20));
+        return res.end();
+      }
+      if (req.url.includes('/blobs/') && req.url.startsWith('/v2/huge/')) {
+        res.writeHead(200, { 'content-length': String(65 * 1024 * 1024) });
+        res.write(Buffer.alloc(1024));
+        return setTimeout(() => res.destroy(), 200);
+      }
       const target = {
         loopback: `${storage.url}/blob?sig=1`,
         private: 'https://10.1.2.3/blob',
@@ -247,6 +261,17 @@ describe('blob redirects and timeouts', () => {
     assert.equal(response.status, 502);
     assert.match(response.json().errors[0].message, /only follows for blob downloads/);
     assert.equal(storage.seen.length, 1, 'storage was not contacted again');
+  });
+
+  test('a manifest over 4 MiB or a blob over 64 MiB from the registry: 413, or the stream is cut', async () => {
+    const manifest = await request(`${serve.url}registry/${fake.host}/v2/acme/x/manifests/huge`);
+    assert.equal(manifest.status, 413);
+    assert.match(manifest.json().errors[0].message, /the manifest is 5242880 bytes, more than the proxy passes \(4194304 bytes\)/);
+    const blob = await request(`${serve.url}registry/${fake.host}/v2/huge/blobs/${digest}`);
+    assert.equal(blob.status, 413);
+    // Without a length, the answer is cut where it passes the cap: the client never gets 5 MiB.
+    const chunked = await request(`${serve.url}registry/${fake.host}/v2/acme/x/manifests/huge-chunked`).catch((error) => error);
+    assert.ok(chunked instanceof Error || chunked.body.length <= 4 * 1024 * 1024, 'the oversized manifest was passed whole');
   });
 
   test('an upstream that never answers: 504', async () => {
