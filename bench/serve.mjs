@@ -25,7 +25,7 @@ import { median, now, summary } from './lib/stats.mjs';
 export const id = 'serve';
 export const title = 'pacto serve registry proxy';
 
-const ROUNDS = 15;
+const ROUNDS = 25;
 const QUICK_ROUNDS = 5;
 const CONCURRENT = 200;
 const BIG_BYTES = 1024 * 1024;
@@ -115,10 +115,18 @@ export async function run(ctx) {
     const small = exampleBundle();
     const smallRef = `oci://${registry.host}/bench/serve-small:1.0.0`;
     await push(smallRef, small, direct);
-    log(`${CONCURRENT} concurrent pulls through the proxy`);
-    const viaProxy = await concurrentPulls(pull, smallRef, proxied, small);
-    log(`${CONCURRENT} concurrent pulls direct`);
-    const viaDirect = await concurrentPulls(pull, smallRef, direct, small);
+    // Two rounds per side, alternating; the faster round of each side is shown (both are in results.json).
+    const proxyRuns = [];
+    const directRuns = [];
+    for (let k = 0; k < 2; k++) {
+      log(`${CONCURRENT} concurrent pulls through the proxy (${k + 1}/2)`);
+      proxyRuns.push(await concurrentPulls(pull, smallRef, proxied, small));
+      log(`${CONCURRENT} concurrent pulls direct (${k + 1}/2)`);
+      directRuns.push(await concurrentPulls(pull, smallRef, direct, small));
+    }
+    const fastest = (runs) => runs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+    const viaProxy = { ...fastest(proxyRuns), errors: proxyRuns.reduce((n, r) => n + r.errors, 0), firstError: proxyRuns.map((r) => r.firstError).find(Boolean) ?? null };
+    const viaDirect = { ...fastest(directRuns), errors: directRuns.reduce((n, r) => n + r.errors, 0), firstError: directRuns.map((r) => r.firstError).find(Boolean) ?? null };
 
     const pass = ratio <= TARGET_RATIO;
     const rows = [
@@ -126,8 +134,9 @@ export async function run(ctx) {
       { metric: 'pull ~1 MiB bundle through pacto serve', measured: `${fmtMs(median(proxyMs))} median of ${rounds}` },
       { metric: 'proxy / direct, 1 MiB pull', measured: fmtRatio(ratio), target: `≤ ${fmtRatio(TARGET_RATIO)}`, status: pass ? 'PASS' : 'MISS' },
       { metric: 'CPU of the pacto serve process per proxied 1 MiB pull', measured: proxyCpuPerPull === null ? 'n/a (no /proc)' : `${fmtMs(proxyCpuPerPull)} (user + system, 10 ms ticks over ${rounds} pulls)` },
-      { metric: `${CONCURRENT} concurrent pulls through the proxy (small bundle)`, measured: `${fmtNum(viaProxy.perSecond, 0)} pulls/s, ${fmtInt(viaProxy.errors)} errors (${fmtMs(viaProxy.ms)} total)` },
-      { metric: `${CONCURRENT} concurrent pulls direct (the peer)`, measured: `${fmtNum(viaDirect.perSecond, 0)} pulls/s, ${fmtInt(viaDirect.errors)} errors (${fmtMs(viaDirect.ms)} total)` },
+      { metric: 'proxy / direct, fastest pulls (less sensitive to a busy machine)', measured: fmtRatio(Math.min(...proxyMs) / Math.min(...directMs)) },
+      { metric: `${CONCURRENT} concurrent pulls through the proxy (small bundle), faster of 2`, measured: `${fmtNum(viaProxy.perSecond, 0)} pulls/s, ${fmtInt(viaProxy.errors)} errors in ${2 * CONCURRENT} (${fmtMs(viaProxy.ms)})` },
+      { metric: `${CONCURRENT} concurrent pulls direct (the peer), faster of 2`, measured: `${fmtNum(viaDirect.perSecond, 0)} pulls/s, ${fmtInt(viaDirect.errors)} errors in ${2 * CONCURRENT} (${fmtMs(viaDirect.ms)})` },
     ];
     const notes = [
       `docker-registry on ${registry.host}; pacto serve as its own process (--registry, one log line per request to a pipe); client: the package API in this process, no blob cache`,
@@ -151,7 +160,7 @@ export async function run(ctx) {
       ],
       data: {
         big: { bytes: BIG_BYTES, rounds, directMs: summary(directMs), proxyMs: summary(proxyMs), ratio, proxyCpuPerPullMs: proxyCpuPerPull },
-        concurrent: { count: CONCURRENT, proxy: viaProxy, direct: viaDirect },
+        concurrent: { count: CONCURRENT, proxyRuns, directRuns },
       },
     };
   } finally {
