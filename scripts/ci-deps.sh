@@ -3,7 +3,6 @@
 #   docker-registry  a real OCI registry (CNCF distribution 2.8) for tests/js/registry-*
 #   apache2-utils    htpasswd, for the registry's Basic-auth mode
 #   openssl          the certificate behind the token-auth mode
-#   chromium         a real browser for the pacto serve browser test (tests/js/registry-serve-browser)
 # Debian/Ubuntu only (apt-get); sudo is used when not running as root.
 set -euo pipefail
 
@@ -16,7 +15,7 @@ if ! command -v openssl >/dev/null 2>&1; then need+=(openssl); fi
 if [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
 
 if [ "${#need[@]}" -eq 0 ]; then
-  say "docker-registry, htpasswd, openssl, chromium: installed"
+  say "docker-registry, htpasswd, openssl: installed"
   exit 0
 fi
 

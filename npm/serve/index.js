@@ -85,7 +85,7 @@ async function startServe(options = {}) {
     }
   }
 
-  const staticSite = createStatic({ playgroundDir: options.playgroundDir, widgetDir: options.widgetDir });
+  const staticSite = createStatic({ playgroundDir: options.playgroundDir, widgetDir: options.widgetDir, packageDir: options.packageDir });
   const proxy = createProxy({
     registries,
     credentialsFor: options.useLocalCredentials ? options.credentialsFor : undefined,

@@ -134,7 +134,22 @@ describe('the static site', () => {
     const widget = path.join(ws, 'widget');
     fs.mkdirSync(widget, { recursive: true });
     fs.writeFileSync(path.join(widget, 'index.html'), '<!doctype html><title>widget</title>');
-    const server = await startServeInProcess({ port: 0, localRegistry: false, playgroundDir: dir, widgetDir: widget, allowedHosts: ['pacto.example.com'] });
+    // The package as /pacto-wasm/ serves it: its browser modules and wasm only.
+    const pkg = path.join(ws, 'package');
+    for (const [file, text] of Object.entries({
+      'web.mjs': 'export {};\n',
+      'widget/index.mjs': 'export {};\n',
+      'dist/web/pacto_wasm.js': 'export {};\n',
+      'dist/pacto.wasm': wasm,
+      'package.json': '{}',
+      'cli/main.js': '',
+      'node_modules/x/index.js': '',
+      'dist/node/pacto_wasm.js': '',
+    })) {
+      fs.mkdirSync(path.dirname(path.join(pkg, file)), { recursive: true });
+      fs.writeFileSync(path.join(pkg, file), text);
+    }
+    const server = await startServeInProcess({ port: 0, localRegistry: false, playgroundDir: dir, widgetDir: widget, packageDir: pkg, allowedHosts: ['pacto.example.com'] });
     servers.push(server);
     assert.equal(server.playground, true);
 
@@ -163,6 +178,17 @@ describe('the static site', () => {
     assert.equal((await request(`${server.url}assets-7c0ffee1/editor.js`)).headers['cache-control'], 'public, max-age=31536000, immutable');
     assert.equal((await request(`${server.url}style.css`)).headers['cache-control'], 'no-cache');
     assert.match((await request(`${server.url}app-3f9a1c2e.js`)).headers['content-security-policy'], /wasm-unsafe-eval/);
+    for (const file of ['web.mjs', 'widget/index.mjs', 'dist/web/pacto_wasm.js']) {
+      const response = await request(`${server.url}pacto-wasm/${file}`);
+      assert.equal(response.status, 200, file);
+      assert.match(response.headers['content-type'], /^text\/javascript/, file);
+    }
+    const packageWasm = await request(`${server.url}pacto-wasm/dist/pacto.wasm`);
+    assert.equal(packageWasm.headers['content-type'], 'application/wasm');
+    assert.ok(packageWasm.body.equals(wasm));
+    for (const rawPath of ['/pacto-wasm/package.json', '/pacto-wasm/cli/main.js', '/pacto-wasm/node_modules/x/index.js', '/pacto-wasm/dist/node/pacto_wasm.js', '/pacto-wasm/dist/web/..', '/pacto-wasm/../package.json', '/pacto-wasm/dist/web/%2e%2e%2f%2e%2e%2fpackage.json']) {
+      assert.equal((await request(server.url, { rawPath })).status, 404, rawPath);
+    }
     const widgetPage = await request(`${server.url}widget/`);
     assert.match(widgetPage.body.toString(), /<title>widget<\/title>/);
     assert.equal((await request(`${server.url}widget`)).status, 308);
