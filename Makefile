@@ -90,7 +90,7 @@ test-packaging: ci-deps
 # mount(), themes, axe-core.
 test-widget: ci-deps
 	./tests/widget/setup.sh
-	$(NODE) --test tests/widget/*.test.mjs
+	$(NODE) --test --test-concurrency=1 tests/widget/*.test.mjs
 
 examples: build
 	NODE="$(NODE)" ./scripts/examples.sh
