@@ -90,6 +90,8 @@ function extensionsFor(path, onDocChanged) {
     crosshairCursor(),
     highlightActiveLine(),
     highlightSelectionMatches(),
+    // Long lines wrap: no sideways scrolling, which matters most on a phone.
+    EditorView.lineWrapping,
     search({ top: true }),
     lintGutter(),
     keymap.of([

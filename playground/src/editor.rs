@@ -39,9 +39,11 @@ extern "C" {
     fn copy_text_promise(text: &str) -> Promise;
 }
 
+/// The editor and the change callback it holds (dropping the closure would invalidate it).
+type Mounted = (PactoEditor, Closure<dyn FnMut(String, String)>);
+
 thread_local! {
-    static EDITOR: RefCell<Option<(PactoEditor, Closure<dyn FnMut(String, String)>)>> =
-        const { RefCell::new(None) };
+    static EDITOR: RefCell<Option<Mounted>> = const { RefCell::new(None) };
 }
 
 /// Creates the editor inside `parent`; `on_change(path, text)` is called after edits.

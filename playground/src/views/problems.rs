@@ -65,22 +65,22 @@ pub fn Problems() -> impl IntoView {
                             .find(|m| m.field == d.path)
                     })
                     .flatten();
-                let label = format!("{severity} {} at {pos}: {}", d.code.as_str(), d.message);
                 let target = d.clone();
                 view! {
                     <li class="problem" class:error=severity == "error" class:warning=severity == "warning">
                         <button
                             type="button"
                             class="problem-row"
-                            aria-label=label
                             data-index=i.to_string()
                             on:click=move |_| actions.go_to(&target)
                         >
+                            // The spaces between the cells make the row's accessible name
+                            // read "error PARSE_ERROR 5:3 service.Owner unknown field …".
                             <span class="sev" aria-hidden="true">{if severity == "error" { "✕" } else { "!" }}</span>
-                            <span class="sev-text">{severity}</span>
-                            <code class="code">{d.code.as_str()}</code>
-                            <span class="pos">{pos.clone()}</span>
-                            <span class="path">{if d.path.is_empty() { "(root)".to_string() } else { d.path.clone() }}</span>
+                            <span class="sev-text">{severity}</span>" "
+                            <code class="code">{d.code.as_str()}</code>" "
+                            <span class="pos">{pos.clone()}</span>" "
+                            <span class="path">{if d.path.is_empty() { "(root)".to_string() } else { d.path.clone() }}</span>" "
                             <span class="msg">{d.message.clone()}</span>
                         </button>
                         {create.map(|m| {
@@ -122,7 +122,7 @@ mod tests {
         let w = Diagnostic::warning(Code::TagNotDigest, "", "y");
         assert_eq!(summary(&[]), "No problems: the contract is valid.");
         assert_eq!(
-            summary(&[w.clone()]),
+            summary(std::slice::from_ref(&w)),
             "The contract is valid, with 1 warning."
         );
         assert_eq!(
