@@ -112,6 +112,8 @@ function extensionsFor(path, onDocChanged) {
   ];
 }
 
+const CHEAP_CHECK_MS = 4;
+
 /** One editor view; each file keeps its own state (text, selection, undo history). */
 export class PactoEditor {
   /**
@@ -123,6 +125,7 @@ export class PactoEditor {
     this.states = new Map();
     this.path = '';
     this.pending = false;
+    this.lastCheckMs = 0;
     this.view = new EditorView({ parent, state: this.createState('', '') });
   }
 
@@ -133,16 +136,27 @@ export class PactoEditor {
     });
   }
 
-  // Validation runs after the keystroke has been applied and its handler has returned, so typing
-  // never waits for it; edits landing in the same task are reported once.
+  // Validation runs after the keystroke has been applied (CodeMirror has updated its state and
+  // DOM), never inside the key handler. While a check is cheap (a few ms: contracts of a few KB),
+  // it runs in a microtask, so the frame that shows the typed character shows its diagnostics
+  // too; once checks get costly it moves to a task of its own, so input events go first and
+  // edits landing meanwhile are checked once.
   scheduleChange() {
     if (this.pending) return;
     this.pending = true;
     const path = this.path;
-    setTimeout(() => {
+    const run = () => {
       this.pending = false;
-      if (this.path === path) this.onChange(path, this.view.state.doc.toString());
-    }, 0);
+      if (this.path !== path) return;
+      const start = performance.now();
+      this.onChange(path, this.view.state.doc.toString());
+      // The Rust side's effects run in microtasks queued by onChange: this one runs after them.
+      queueMicrotask(() => {
+        this.lastCheckMs = performance.now() - start;
+      });
+    };
+    if (this.lastCheckMs < CHEAP_CHECK_MS) queueMicrotask(run);
+    else setTimeout(run, 0);
   }
 
   /** Shows `path`; keeps its history when the text is still the one last edited here. */

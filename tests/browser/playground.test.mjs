@@ -72,6 +72,30 @@ describe('the playground', () => {
     await page.context().close();
   });
 
+  test('works under a stricter CSP too: nothing from other origins', async () => {
+    // Everything comes from the page's origin. Styles need 'unsafe-inline' (or a nonce given to
+    // CodeMirror's cspNonce): CodeMirror writes its base theme into a <style> at run time.
+    const strict = await startPlayground({
+      csp: "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; connect-src 'self'",
+    });
+    try {
+      const page = await openPlayground(browser, strict.url);
+      await replaceText(page, INVALID);
+      await expectProblemCount(page, 1);
+      assert.equal(await page.locator('.cm-lintRange-error').count(), 1);
+      // The editor is styled: its gutter is laid out beside the text, not above it.
+      const gutter = await page.locator('.cm-gutters').boundingBox();
+      const content = await page.locator('.cm-content').boundingBox();
+      assert.ok(gutter.x + gutter.width <= content.x + 1, 'gutter left of the text');
+      await page.getByRole('button', { name: 'Share' }).click();
+      await page.getByText(/^Link (copied|ready)/).waitFor();
+      assertClean(page);
+      await page.context().close();
+    } finally {
+      await strict.close();
+    }
+  });
+
   test('an invalid contract shows a marker and a panel row at the right line and column; the row moves the cursor; fixing it makes it valid', async () => {
     const page = await openPlayground(browser, server.url);
     await replaceText(page, INVALID);
@@ -367,12 +391,22 @@ metadata:
     await replaceText(page, INVALID);
     await expectProblemCount(page, 1);
     await page.getByLabel('Theme').selectOption('dark');
+    // Panel sizes: the separators move by keyboard and are remembered.
+    const separator = page.getByRole('separator', { name: 'Resize the files panel' });
+    const before = Number(await separator.getAttribute('aria-valuenow'));
+    await separator.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(Number(await separator.getAttribute('aria-valuenow')), before + 48);
     await page.waitForTimeout(600);
     await page.reload();
     await page.locator('.cm-content').waitFor();
     await expectProblemCount(page, 1);
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
     assert.equal(await page.getByLabel('Theme').inputValue(), 'dark');
+    assert.equal(Number(await page.getByRole('separator', { name: 'Resize the files panel' }).getAttribute('aria-valuenow')), before + 48);
+    const filesWidth = await page.locator('.files').evaluate((e) => e.getBoundingClientRect().width);
+    assert.equal(Math.round(filesWidth), before + 48);
     assertClean(page);
     await page.context().close();
   });

@@ -14,7 +14,7 @@ export const PLAYGROUND_DIR = join(root, 'npm', 'dist', 'playground');
 /** What `pacto serve` sends: same-origin scripts and wasm compilation only, no inline script. */
 export const CSP = "script-src 'self' 'wasm-unsafe-eval'";
 
-export async function startPlayground({ port = 0, host = '127.0.0.1' } = {}) {
+export async function startPlayground({ port = 0, host = '127.0.0.1', csp = CSP } = {}) {
   if (!existsSync(join(PLAYGROUND_DIR, 'index.html'))) {
     throw new Error(`${PLAYGROUND_DIR}/index.html is missing: run \`make build\` first`);
   }
@@ -24,7 +24,7 @@ export async function startPlayground({ port = 0, host = '127.0.0.1' } = {}) {
     gzip: false,
     brotli: false,
     setHeaders(res, pathname) {
-      res.setHeader('Content-Security-Policy', CSP);
+      res.setHeader('Content-Security-Policy', csp);
       res.setHeader('X-Content-Type-Options', 'nosniff');
       res.setHeader(
         'Cache-Control',
