@@ -19,7 +19,7 @@ use crate::views::doc::Doc;
 use crate::views::explain::Explain;
 use crate::views::files::Files;
 use crate::views::problems::Problems;
-use crate::workspace::{from_picked, MissingFile, Workspace};
+use crate::workspace::{from_picked, FileBody, MissingFile, Workspace};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum SideView {
@@ -583,7 +583,11 @@ pub fn App() -> impl IntoView {
         })
     });
     let problems = Memo::new(move |_| {
-        ws.with(|w| names.with(|b| sorted(pacto_core::validate_text(w.contract_text(), b))))
+        ws.with(|w| match w.files.get(CONTRACT_FILE) {
+            // Not UTF-8: the core says so, with the offset of the first bad byte.
+            Some(FileBody::Binary(_)) => sorted(pacto_core::validate(&w.bundle())),
+            _ => names.with(|b| sorted(pacto_core::validate_text(w.contract_text(), b))),
+        })
     });
     let missing = Memo::new(move |_| ws.with(Workspace::missing_files));
     let sizes = storage::get(storage::SIZES)
