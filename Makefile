@@ -32,7 +32,7 @@ TEST_STEPS := test-fmt test-clippy test-rust test-wasm-check test-js test-regist
 TEST_STEPS += test-browser
 
 .PHONY: setup ci-deps build test $(TEST_STEPS) examples bench fuzz clean
-.PHONY: build-playground playground
+.PHONY: build-playground playground browser-deps
 
 setup:
 	WASM_BINDGEN="$(WASM_BINDGEN)" ./scripts/setup.sh
@@ -61,9 +61,13 @@ build-playground: setup
 	$(NODE) playground/build.mjs target/playground-bindgen playground/js/dist/editor.js $(PLAYGROUND_OUT)
 
 # Builds everything, then serves the playground on 127.0.0.1 and prints its URL (Ctrl+C stops).
-playground: build
-	cd tests/browser && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund; }
+playground: build browser-deps
 	$(NODE) tests/browser/serve.mjs
+
+# tests/browser's npm packages (playwright-core, axe-core, sirv), from its lockfile.
+browser-deps:
+	cd tests/browser && { [ -d node_modules/playwright-core ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }
+bench: browser-deps
 
 # System packages for the test suites (docker-registry, htpasswd, openssl),
 # installed with apt-get when missing.
@@ -96,8 +100,7 @@ test-registry: ci-deps
 
 # The playground in a real browser (Debian's chromium via playwright-core; axe-core for the
 # accessibility scan); screenshots land in artifacts/playground/.
-test-browser: ci-deps
-	cd tests/browser && { [ -d node_modules/playwright-core ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }
+test-browser: ci-deps browser-deps
 	$(NODE) --test tests/browser/*.test.mjs
 
 examples: build
