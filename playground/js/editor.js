@@ -28,9 +28,9 @@ import {
 } from '@codemirror/language';
 import { highlightSelectionMatches, search, searchKeymap } from '@codemirror/search';
 import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
-import { lintGutter, setDiagnostics } from '@codemirror/lint';
+import { linter, lintGutter, setDiagnostics } from '@codemirror/lint';
 import { yaml } from '@codemirror/lang-yaml';
-import { json } from '@codemirror/lang-json';
+import { json, jsonParseLinter } from '@codemirror/lang-json';
 import { tags } from '@lezer/highlight';
 
 export { readDataTransfer, readFileList, downloadBytes, copyText } from './files.js';
@@ -67,7 +67,9 @@ const chrome = EditorView.theme({
 });
 
 function languageOf(path) {
-  if (/\.json$/i.test(path)) return [json()];
+  // JSON files (schemas, SBOMs) get their syntax errors marked as you type; the contract's
+  // diagnostics come from the Rust side instead.
+  if (/\.json$/i.test(path)) return [json(), linter(jsonParseLinter(), { delay: 300 })];
   if (/\.ya?ml$/i.test(path)) return [yaml()];
   return [];
 }

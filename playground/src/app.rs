@@ -398,7 +398,10 @@ impl Actions {
 
     /// Puts the bundle in the URL fragment and keeps it there (updated at most every second).
     pub fn share(&self) {
-        let fragment = self.state.ws.with_untracked(share::encode);
+        let fragment = match self.state.ws.with_untracked(share::encode) {
+            Ok(f) => f,
+            Err(e) => return self.say(format!("No link: {e}."), true, None),
+        };
         self.write_hash(&fragment);
         let url = page_url();
         self.state.share_link.set(Some(url.clone()));
@@ -691,8 +694,21 @@ pub fn App() -> impl IntoView {
         set_timeout(
             move || {
                 share_pending.set_value(false);
-                let fragment = ws.with_untracked(share::encode);
-                actions.write_hash(&fragment);
+                match ws.with_untracked(share::encode) {
+                    Ok(fragment) => actions.write_hash(&fragment),
+                    Err(e) => {
+                        // Too big now: stop following edits rather than leave a stale link.
+                        share_live.set(false);
+                        state.share_link.set(None);
+                        actions.write_hash("");
+                        actions.say(
+                            format!("The link no longer follows your edits: {e}."),
+                            true,
+                            None,
+                        );
+                        return;
+                    }
+                }
                 if state.share_link.get_untracked().is_some() {
                     state.share_link.set(Some(page_url()));
                 }

@@ -15,19 +15,29 @@ use crate::workspace::Workspace;
 
 /// Links longer than this may be cut by chat tools and some browsers: the UI warns.
 pub const LONG_LINK: usize = 8000;
+/// Bundles bigger than this (as JSON) are not put in links: browsers cap URLs near 2 MB, and
+/// compressing that much on every update would stall typing.
+pub const MAX_SHARED_JSON: usize = 1_500_000;
 /// What a decoded link may inflate to, against zip bombs in a crafted link.
 const MAX_INFLATED: u64 = 20 * 1024 * 1024;
 const PREFIX: &str = "v1.";
 
-pub fn encode(ws: &Workspace) -> String {
+/// The fragment for `ws`, or why it cannot be shared as a link.
+pub fn encode(ws: &Workspace) -> Result<String, String> {
     let json = ws.to_json();
+    if json.len() > MAX_SHARED_JSON {
+        return Err(format!(
+            "the bundle is too big for a link ({} KB); download the .tar.gz to share it",
+            json.len() / 1000
+        ));
+    }
     let mut enc = DeflateEncoder::new(Vec::new(), Compression::best());
     // Writing into a Vec cannot fail.
     let compressed = enc
         .write_all(json.as_bytes())
         .and_then(|()| enc.finish())
         .unwrap_or_default();
-    format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(compressed))
+    Ok(format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(compressed)))
 }
 
 pub fn decode(fragment: &str) -> Result<Workspace, String> {
@@ -80,7 +90,7 @@ mod tests {
     #[test]
     fn round_trip_restores_every_file() {
         let ws = sample();
-        let link = encode(&ws);
+        let link = encode(&ws).unwrap();
         assert!(link.starts_with("v1."));
         assert!(link[3..]
             .chars()
@@ -91,7 +101,8 @@ mod tests {
     #[test]
     fn older_and_mangled_links_still_open() {
         let ws = sample();
-        let body = &encode(&ws)[3..];
+        let link = encode(&ws).unwrap();
+        let body = &link[3..];
         let bytes = URL_SAFE_NO_PAD.decode(body).unwrap();
         let padded_standard = STANDARD.encode(&bytes);
         assert_eq!(
@@ -106,8 +117,15 @@ mod tests {
     }
 
     #[test]
+    fn huge_bundles_are_refused_with_a_reason() {
+        let mut ws = sample();
+        ws.add_file("big.txt", "x".repeat(MAX_SHARED_JSON)).unwrap();
+        assert!(encode(&ws).unwrap_err().contains("too big for a link"));
+    }
+
+    #[test]
     fn damaged_links_are_errors_not_panics() {
-        let link = encode(&sample());
+        let link = encode(&sample()).unwrap();
         assert!(decode(&link[..link.len() / 2]).is_err());
         assert!(decode("").is_err());
         assert!(decode("v1.!!!").is_err());

@@ -322,6 +322,14 @@ metadata:
     await other.waitForFunction((old) => location.hash !== old, new URL(link).hash, { timeout: 5000 });
     const third = await openPlayground(browser, other.url());
     await expectProblemCount(third, 1);
+    // A link pasted into the address bar of an open page opens without a reload.
+    await third.evaluate((hash) => {
+      location.hash = hash;
+    }, new URL(link).hash);
+    await third.getByText('Opened the bundle from the link.').waitFor();
+    await expectProblemCount(third, 0);
+    await third.getByRole('button', { name: 'orders.proto', exact: true }).waitFor();
+    assertClean(third);
     assertClean(page);
     assertClean(other);
     for (const p of [page, other, third]) await p.context().close();
@@ -407,6 +415,39 @@ metadata:
     assert.equal(Number(await page.getByRole('separator', { name: 'Resize the files panel' }).getAttribute('aria-valuenow')), before + 48);
     const filesWidth = await page.locator('.files').evaluate((e) => e.getBoundingClientRect().width);
     assert.equal(Math.round(filesWidth), before + 48);
+    assertClean(page);
+    await page.context().close();
+  });
+
+  test('when the browser refuses to store, it says so and keeps working', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    // What a full quota looks like to the page: setItem throws QuotaExceededError.
+    await context.addInitScript(() => {
+      Storage.prototype.setItem = function () {
+        throw new DOMException('quota', 'QuotaExceededError');
+      };
+    });
+    const page = await openPlayground(browser, server.url, { context });
+    await replaceText(page, INVALID);
+    await expectProblemCount(page, 1);
+    await page.getByText(/Your work is not being saved in this browser/).waitFor();
+    await page.getByRole('button', { name: 'Share' }).click();
+    await page.getByText(/^Link (copied|ready)/).waitFor();
+    assertClean(page);
+    await context.close();
+  });
+
+  test('JSON files get their syntax errors marked', async () => {
+    const page = await openPlayground(browser, server.url);
+    await page.getByRole('button', { name: 'schema.json', exact: true }).click();
+    await page.getByRole('heading', { name: 'configuration/schema.json' }).waitFor();
+    await replaceText(page, '{ "type": "object", }');
+    await page.locator('.cm-gutter-lint .cm-lint-marker-error').first().waitFor();
+    // The contract is unaffected: its problems stay its own.
+    await expectProblemCount(page, 0);
+    await page.getByRole('button', { name: 'pacto.yaml', exact: true }).click();
+    await page.getByRole('heading', { name: 'pacto.yaml', exact: true }).waitFor();
+    assert.equal(await page.locator('.cm-gutter-lint .cm-lint-marker-error').count(), 0);
     assertClean(page);
     await page.context().close();
   });
