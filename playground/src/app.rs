@@ -115,6 +115,9 @@ impl Default for Sizes {
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub ws: RwSignal<Workspace>,
+    /// `ws` once edits pause (a moment after the last one): what the Explain and Doc views
+    /// render, so re-rendering them stays off the keystroke-to-diagnostics path.
+    pub settled: RwSignal<Workspace>,
     pub problems: Memo<Vec<Diagnostic>>,
     pub missing: Memo<Vec<MissingFile>>,
     pub prompt: RwSignal<Option<Prompt>>,
@@ -596,8 +599,10 @@ pub fn App() -> impl IntoView {
     let sizes = storage::get(storage::SIZES)
         .and_then(|s| serde_json::from_str::<Sizes>(&s).ok())
         .unwrap_or_default();
+    let settled = RwSignal::new(ws.get_untracked());
     let state = AppState {
         ws,
+        settled,
         problems,
         missing,
         prompt: RwSignal::new(None),
@@ -653,6 +658,21 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| {
         let on_contract = active.get() == CONTRACT_FILE;
         problems.with(|p| editor::show_diagnostics(if on_contract { p } else { &[] }));
+    });
+
+    // The views follow the workspace once edits pause.
+    let settle_timer = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
+    Effect::new(move |_| {
+        ws.track();
+        if let Some(t) = settle_timer.get_value() {
+            t.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || settled.set(ws.get_untracked()),
+            std::time::Duration::from_millis(120),
+        )
+        .ok();
+        settle_timer.set_value(handle);
     });
 
     // The workspace is saved shortly after edits stop.

@@ -10,7 +10,7 @@ use crate::markdown::to_safe_html;
 pub fn Doc() -> impl IntoView {
     let state = expect_context::<AppState>();
     let html = Memo::new(move |_| {
-        state.ws.with(|w| {
+        state.settled.with(|w| {
             pacto_core::doc::render(&w.bundle(), None)
                 .map(|md| to_safe_html(&md))
                 .map_err(|d| d.len())

@@ -108,7 +108,7 @@ pub fn Explain() -> impl IntoView {
     let state = expect_context::<AppState>();
     let explanation = Memo::new(move |_| {
         state
-            .ws
+            .settled
             .with(|w| {
                 pacto_core::explanation(&pacto_core::Bundle::from_contract(w.contract_text()))
             })
