@@ -425,6 +425,26 @@ pub fn from_picked(files: Vec<(String, Vec<u8>)>) -> Result<Workspace, String> {
     if files.is_empty() {
         return Err("nothing was opened".into());
     }
+    // The same bounds as for archives: a picked folder is no safer than a downloaded one.
+    let limits = pacto_core::archive::Limits::default();
+    let mut total = 0u64;
+    for (name, bytes) in &files {
+        let size = bytes.len() as u64;
+        if size > limits.max_file_size {
+            return Err(format!(
+                "{name} is {} MiB: a bundle file may be at most {} MiB",
+                size >> 20,
+                limits.max_file_size >> 20
+            ));
+        }
+        total += size;
+        if total > limits.max_total_size {
+            return Err(format!(
+                "the files opened are over {} MiB in all, more than a bundle may hold",
+                limits.max_total_size >> 20
+            ));
+        }
+    }
     if files.len() == 1 {
         let (name, bytes) = &files[0];
         let lower = name.to_ascii_lowercase();
@@ -432,6 +452,15 @@ pub fn from_picked(files: Vec<(String, Vec<u8>)>) -> Result<Workspace, String> {
             let bundle = pacto_core::archive::unpack(bytes)
                 .map_err(|e| format!("{name} is not a bundle archive: {e}"))?;
             return Ok(Workspace::from_bundle(&bundle));
+        }
+        // One YAML file, whatever its name, is opened as the contract.
+        if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+            let mut files = BTreeMap::new();
+            files.insert(
+                CONTRACT_FILE.to_string(),
+                FileBody::from_bytes(bytes.clone()),
+            );
+            return Ok(Workspace::from_files(files, BTreeSet::new()));
         }
     }
     let root = files
@@ -563,6 +592,21 @@ mod tests {
             ["interfaces/a.yaml", "pacto.yaml"]
         );
         assert!(from_picked(vec![("a.txt".into(), vec![])]).is_err());
+    }
+
+    #[test]
+    fn one_yaml_file_is_the_contract() {
+        let w = from_picked(vec![("orders.yml".into(), b"a: 1\n".to_vec())]).unwrap();
+        assert_eq!(w.contract_text(), "a: 1\n");
+        assert_eq!(w.files.len(), 1);
+    }
+
+    #[test]
+    fn oversized_picks_are_refused() {
+        let limits = pacto_core::archive::Limits::default();
+        let big = vec![b'x'; limits.max_file_size as usize + 1];
+        let err = from_picked(vec![("pacto.yaml".into(), big)]).unwrap_err();
+        assert!(err.contains("at most"), "{err}");
     }
 
     #[test]
