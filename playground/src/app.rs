@@ -703,6 +703,13 @@ pub fn App() -> impl IntoView {
         save_timer.set_value(handle);
     });
 
+    // Leaving the page saves at once, so the last keystrokes are not lost to the delay above.
+    let leaving = window_event_listener(ev::pagehide, move |_| {
+        let json = ws.with_untracked(Workspace::to_json);
+        let _ = storage::set(storage::WORKSPACE, &json);
+    });
+    on_cleanup(move || leaving.remove());
+
     // A shared page keeps its link current, rewriting the fragment at most once a second.
     let share_pending = StoredValue::new(false);
     Effect::new(move |_| {
@@ -886,12 +893,38 @@ pub fn App() -> impl IntoView {
                 </div>
                 <Splitter which="views" label="Resize the explain and doc panel" />
                 <section class="views" aria-label="Views">
-                    <div class="tabs" role="tablist" aria-label="Views of the contract">
+                    // The tabs pattern: one tab stop, arrow keys move between the tabs.
+                    <div class="tabs" role="tablist" aria-label="Views of the contract"
+                        on:keydown=move |ev| {
+                            let next = match ev.key().as_str() {
+                                "ArrowLeft" | "ArrowRight" | "Home" | "End" => match side.get_untracked() {
+                                    SideView::Explain => SideView::Doc,
+                                    SideView::Doc => SideView::Explain,
+                                },
+                                _ => return,
+                            };
+                            let next = match ev.key().as_str() {
+                                "Home" => SideView::Explain,
+                                "End" => SideView::Doc,
+                                _ => next,
+                            };
+                            ev.prevent_default();
+                            side.set(next);
+                            let id = if next == SideView::Explain { "tab-explain" } else { "tab-doc" };
+                            if let Some(tab) = document()
+                                .get_element_by_id(id)
+                                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                            {
+                                let _ = tab.focus();
+                            }
+                        }>
                         <button type="button" role="tab" id="tab-explain" aria-controls="view-panel"
                             aria-selected=move || (side.get() == SideView::Explain).to_string()
+                            tabindex=move || if side.get() == SideView::Explain { "0" } else { "-1" }
                             on:click=move |_| side.set(SideView::Explain)>"Explain"</button>
                         <button type="button" role="tab" id="tab-doc" aria-controls="view-panel"
                             aria-selected=move || (side.get() == SideView::Doc).to_string()
+                            tabindex=move || if side.get() == SideView::Doc { "0" } else { "-1" }
                             on:click=move |_| side.set(SideView::Doc)>"Doc"</button>
                     </div>
                     <div id="view-panel" class="view-panel" role="tabpanel" tabindex="0"

@@ -499,6 +499,49 @@ metadata:
     await page.context().close();
   });
 
+  test('the editor searches, undoes and matches brackets; tabs and problem rows follow the arrow keys', async () => {
+    const page = await openPlayground(browser, server.url);
+    await replaceText(page, 'pactoVersion: "1.0"\nservice: {name: svc, version: 1.0.0}\n');
+    await expectProblemCount(page, 0);
+    // Undo brings back the text before the paste, with its problems state.
+    await page.keyboard.press('Control+z');
+    await page.getByText('name: my-service').first().waitFor();
+    await page.keyboard.press('Control+Shift+z');
+    await editor(page).getByText('service: {name: svc, version: 1.0.0}').waitFor();
+    // Bracket matching: the cursor after "{" marks the pair.
+    await editor(page).getByText('service: {name: svc, version: 1.0.0}').click();
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
+    assert.equal(await page.locator('.cm-matchingBracket').count(), 2);
+    // Search.
+    await page.keyboard.press('Control+f');
+    const find = page.getByRole('textbox', { name: 'Find' });
+    await find.waitFor();
+    await find.fill('version');
+    await page.keyboard.press('Enter');
+    assert.ok((await page.locator('.cm-searchMatch').count()) >= 2);
+    await page.keyboard.press('Escape');
+
+    // Problems: Up/Down between rows.
+    await replaceText(page, 'pactoVersion: "1.0"\nservice:\n  name: svc\n  version: 1.0.0\n  Owner: x\nscaling:\n  mx: 1\n');
+    await expectProblemCount(page, 2);
+    await page.locator('.problem-row').first().focus();
+    await page.keyboard.press('ArrowDown');
+    assert.match(await page.evaluate(() => document.activeElement.innerText), /7:3/);
+    await page.keyboard.press('ArrowUp');
+    assert.match(await page.evaluate(() => document.activeElement.innerText), /5:3/);
+
+    // Tabs: one tab stop, arrows switch.
+    await page.getByRole('tab', { name: 'Explain' }).focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.getByRole('tab', { name: 'Doc' }).getAttribute('aria-selected'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-doc');
+    await page.keyboard.press('Home');
+    assert.equal(await page.getByRole('tab', { name: 'Explain' }).getAttribute('aria-selected'), 'true');
+    assertClean(page);
+    await page.context().close();
+  });
+
   test('works at 390 px wide', async () => {
     const page = await openPlayground(browser, server.url, { viewport: { width: 390, height: 844 } });
     await replaceText(page, INVALID);

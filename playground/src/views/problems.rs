@@ -39,6 +39,34 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
     }
 }
 
+fn move_between_rows(ev: leptos::ev::KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    let forward = match ev.key().as_str() {
+        "ArrowDown" => true,
+        "ArrowUp" => false,
+        _ => return,
+    };
+    let Some(row) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest(".problem").ok().flatten())
+    else {
+        return;
+    };
+    let sibling = if forward {
+        row.next_element_sibling()
+    } else {
+        row.previous_element_sibling()
+    };
+    if let Some(button) = sibling
+        .and_then(|s| s.query_selector(".problem-row").ok().flatten())
+        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        ev.prevent_default();
+        let _ = button.focus();
+    }
+}
+
 #[component]
 pub fn Problems() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -107,7 +135,8 @@ pub fn Problems() -> impl IntoView {
             <Show when=move || problems.with(Vec::is_empty)>
                 <p class="valid">"✓ No problems: the contract is valid."</p>
             </Show>
-            <ul class="problem-list" aria-label="Problems">{rows}</ul>
+            // Up and down move between the rows; Enter (or a click) jumps to the problem.
+            <ul class="problem-list" aria-label="Problems" on:keydown=move_between_rows>{rows}</ul>
         </section>
     }
 }
