@@ -236,6 +236,17 @@ interfaces:
     await panel.locator('article h1').filter({ hasText: 'order-service' }).waitFor();
     assert.ok(await panel.locator('article h2').count() >= 3);
     await screenshot(page, 'doc-view');
+    // The table of contents scrolls to its heading and leaves the URL (the share link) alone.
+    const hashBefore = await page.evaluate(() => location.hash);
+    const interfacesLink = panel.locator('article a[href^="#doc-"]').filter({ hasText: /Interfaces/ }).first();
+    const target = await interfacesLink.getAttribute('href');
+    await interfacesLink.click();
+    await page.waitForFunction((id) => {
+      const r = document.getElementById(id).getBoundingClientRect();
+      const p = document.querySelector('.view-panel').getBoundingClientRect();
+      return r.top >= p.top - 1 && r.top < p.top + 60;
+    }, target.slice(1));
+    assert.equal(await page.evaluate(() => location.hash), hashBefore);
 
     await replaceText(page, `pactoVersion: "1.0"
 service:
@@ -248,9 +259,11 @@ metadata:
     await panel.locator('article h1').filter({ hasText: 'svc' }).waitFor();
     assert.equal(await panel.locator('article b, article img, article script').count(), 0);
     assert.match(await panel.innerText(), /<b>team<\/b>/);
-    // Every link left in the document goes to http(s).
-    const hrefs = await panel.locator('article a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    assert.ok(hrefs.every((h) => /^https?:\/\//.test(h)), hrefs.join(' '));
+    // Every link left in the document goes to http(s) or to one of its own headings.
+    const hrefs = await panel.locator('article a').evaluateAll((as) =>
+      as.map((a) => [a.getAttribute('href'), a.getAttribute('href').startsWith('#') && !!document.getElementById(a.getAttribute('href').slice(1))]),
+    );
+    assert.ok(hrefs.every(([h, inDoc]) => /^https?:\/\//.test(h) || (h.startsWith('#doc-') && inDoc)), JSON.stringify(hrefs));
     // A contract that does not parse says so instead of a document.
     await replaceText(page, 'service: [\n');
     await panel.getByText('does not parse yet', { exact: false }).waitFor();

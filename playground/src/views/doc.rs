@@ -6,6 +6,28 @@ use leptos::prelude::*;
 use crate::app::AppState;
 use crate::markdown::to_safe_html;
 
+/// Table-of-contents links scroll to their heading without touching the URL fragment, which
+/// holds the share link.
+fn follow_anchor(ev: leptos::ev::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    let Some(link) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest("a[href^='#']").ok().flatten())
+    else {
+        return;
+    };
+    ev.prevent_default();
+    let id = link
+        .get_attribute("href")
+        .unwrap_or_default()
+        .trim_start_matches('#')
+        .to_string();
+    if let Some(heading) = document().get_element_by_id(&id) {
+        heading.scroll_into_view();
+    }
+}
+
 #[component]
 pub fn Doc() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -18,7 +40,7 @@ pub fn Doc() -> impl IntoView {
     });
     view! {
         {move || match html.get() {
-            Ok(h) => view! { <article class="doc markdown" inner_html=h></article> }.into_any(),
+            Ok(h) => view! { <article class="doc markdown" inner_html=h on:click=follow_anchor></article> }.into_any(),
             Err(n) => view! {
                 <p class="empty">
                     "The contract does not parse yet (" {n} " problem" {if n == 1 { "" } else { "s" }}
