@@ -187,6 +187,10 @@ interfaces:
     assert.equal(await cursorLine(page), 9);
     assert.equal(await selectedText(page), 'interfaces/orders-openapi.yaml');
 
+    // The missing entry in the files panel jumps to the same line.
+    await page.keyboard.press('Control+Home');
+    await page.getByRole('button', { name: 'Show where the contract names interfaces/orders-openapi.yaml' }).click();
+    assert.equal(await cursorLine(page), 9);
     await page.locator('.problems').getByRole('button', { name: 'Create interfaces/orders-openapi.yaml' }).click();
     await expectProblemCount(page, 0);
     await page.getByRole('button', { name: 'orders-openapi.yaml', exact: true }).waitFor();

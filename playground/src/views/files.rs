@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use pacto_core::bundle::CONTRACT_FILE;
+use pacto_core::Code;
 
 use crate::app::{Actions, AppState, Prompt};
 use crate::workspace::FileBody;
@@ -139,9 +140,20 @@ pub fn Files() -> impl IntoView {
                     {move || missing.get().into_iter().map(|m| {
                         let path = m.path.clone();
                         let label = format!("Create {}", m.path);
+                        let show = format!("Show where the contract names {}", m.path);
+                        let field = m.field.clone();
+                        // The name jumps to the contract line that references the file.
+                        let jump = move |_| {
+                            let found = state.problems.with_untracked(|p| {
+                                p.iter().find(|d| d.code == Code::FileNotFound && d.path == field).cloned()
+                            });
+                            if let Some(d) = found {
+                                actions.go_to(&d);
+                            }
+                        };
                         view! {
                             <li class="entry missing-entry">
-                                <span class="entry-name" title="referenced by the contract, not in the bundle">{m.path.clone()}</span>
+                                <button type="button" class="entry-name" title=show.clone() aria-label=show on:click=jump>{m.path.clone()}</button>
                                 <button type="button" class="small" aria-label=label on:click=move |_| actions.create_missing(&path)>"Create"</button>
                             </li>
                         }
