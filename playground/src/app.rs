@@ -206,6 +206,8 @@ impl Actions {
             ws.active.clone(),
             ws.text(&ws.active).unwrap_or("").to_string(),
         );
+        // A new bundle is not typing: the views show it at once.
+        self.state.settled.set(ws.clone());
         self.state.ws.set(ws);
         editor::open(&active, &text);
         if !what.is_empty() {

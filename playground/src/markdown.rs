@@ -94,11 +94,15 @@ fn name_headings(events: &mut [Event<'_>]) -> BTreeSet<String> {
                 let (level, classes, attrs): (HeadingLevel, _, _) =
                     (*level, classes.clone(), attrs.clone());
                 events[i] = Event::Start(Tag::Heading {
-                    level,
+                    level: demoted(level),
                     id: Some(CowStr::from(format!("{ID_PREFIX}{anchor}"))),
                     classes,
                     attrs,
                 });
+            }
+            if let Some(Event::End(TagEnd::Heading(level))) = events.get(j) {
+                let level = demoted(*level);
+                events[j] = Event::End(TagEnd::Heading(level));
             }
             ids.insert(anchor);
             i = j;
@@ -106,6 +110,17 @@ fn name_headings(events: &mut [Event<'_>]) -> BTreeSet<String> {
         i += 1;
     }
     ids
+}
+
+/// The page has its own `<h1>`: the document's headings sit one level below it.
+fn demoted(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
 }
 
 fn slug(heading: &str) -> String {
@@ -156,8 +171,10 @@ mod tests {
             out.contains(r##"<a href="#doc-1-architecture">1. Architecture</a>"##),
             "{out}"
         );
-        assert!(out.contains(r#"<h2 id="doc-1-architecture">"#), "{out}");
-        assert!(out.contains(r#"<h2 id="doc-1-architecture-1">"#), "{out}");
+        // One level below the page's own h1.
+        assert!(out.contains(r#"<h3 id="doc-1-architecture">"#), "{out}");
+        assert!(out.contains(r#"<h3 id="doc-1-architecture-1">"#), "{out}");
+        assert!(out.contains("</h3>"), "{out}");
         assert!(!out.contains("#nowhere"), "{out}");
     }
 

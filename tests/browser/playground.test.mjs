@@ -237,8 +237,8 @@ interfaces:
     assert.ok(await panel.getByRole('table').count() >= 2, 'interfaces and dependencies tables');
     await page.getByRole('tab', { name: 'Doc' }).click();
     assert.equal(await page.getByRole('tab', { name: 'Doc' }).getAttribute('aria-selected'), 'true');
-    await panel.locator('article h1').filter({ hasText: 'order-service' }).waitFor();
-    assert.ok(await panel.locator('article h2').count() >= 3);
+    await panel.locator('article h2').filter({ hasText: 'order-service' }).waitFor();
+    assert.ok(await panel.locator('article h3').count() >= 3);
     await screenshot(page, 'doc-view');
     // The table of contents scrolls to its heading and leaves the URL (the share link) alone.
     const hashBefore = await page.evaluate(() => location.hash);
@@ -260,7 +260,7 @@ service:
 metadata:
   note: "<img src=x onerror=alert(1)>"
 `);
-    await panel.locator('article h1').filter({ hasText: 'svc' }).waitFor();
+    await panel.locator('article h2').filter({ hasText: 'svc' }).waitFor();
     assert.equal(await panel.locator('article b, article img, article script').count(), 0);
     assert.match(await panel.innerText(), /<b>team<\/b>/);
     // Every link left in the document goes to http(s) or to one of its own headings.
@@ -588,7 +588,7 @@ metadata:
       await replaceText(page, MISSING_FILE);
       await expectProblemCount(page, 1);
       await page.getByRole('tab', { name: 'Doc' }).click();
-      await page.locator('article h1').waitFor();
+      await page.locator('article h2').waitFor();
       await page.addScriptTag({ content: AXE_SOURCE });
       const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
       const bad = results.violations
