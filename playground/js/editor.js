@@ -104,7 +104,9 @@ function extensionsFor(path, onDocChanged) {
       ...foldKeymap,
       indentWithTab,
     ]),
-    EditorView.contentAttributes.of({ 'aria-label': `Contents of ${path}` }),
+    // tabindex: contenteditable is focusable anyway; saying so lets checkers (axe) see that the
+    // scrolling editor can be reached by keyboard.
+    EditorView.contentAttributes.of({ 'aria-label': `Contents of ${path}`, tabindex: '0' }),
     EditorState.tabSize.of(2),
     chrome,
     languageOf(path),

@@ -583,18 +583,26 @@ metadata:
       const context = await browser.newContext({ viewport, bypassCSP: true });
       const page = await openPlayground(browser, server.url, { context });
       await page.getByLabel('Theme').selectOption(theme);
+      await page.addScriptTag({ content: AXE_SOURCE });
+      const scan = async (state) => {
+        const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+        const bad = results.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+        assert.deepEqual(bad, [], `${theme} ${viewport.width}px, ${state}`);
+      };
+      // A long bundle (the editor and the document scroll) in the Doc view...
       await chooseTemplate(page, 'Full example');
-      // Invalid, so the problems panel has rows, but parsing, so the doc renders.
+      await expectProblemCount(page, 0);
+      await page.getByRole('tab', { name: 'Doc' }).click();
+      await page.locator('article h2').filter({ hasText: 'order-service' }).waitFor();
+      await scan('full example, doc');
+      // ...and an invalid one (problem rows, a missing file, a message) in the Explain view.
       await replaceText(page, MISSING_FILE);
       await expectProblemCount(page, 1);
-      await page.getByRole('tab', { name: 'Doc' }).click();
-      await page.locator('article h2').waitFor();
-      await page.addScriptTag({ content: AXE_SOURCE });
-      const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-      const bad = results.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-      assert.deepEqual(bad, [], `${theme} ${viewport.width}px`);
+      await page.getByRole('tab', { name: 'Explain' }).click();
+      await page.locator('.explain .service').filter({ hasText: 'svc' }).waitFor();
+      await scan('invalid, explain');
       await context.close();
     }
   });
