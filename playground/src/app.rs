@@ -302,11 +302,12 @@ impl Actions {
         let was_active = previous.active.clone();
         match self.state.ws.try_update(|w| w.delete(path)) {
             Some(Ok(())) => {
-                editor::forget(path);
                 let active = self.state.ws.with_untracked(|w| w.active.clone());
                 if active != was_active {
                     self.open_file(&active);
                 }
+                // After switching away: the editor files the state it leaves under its path.
+                editor::forget(path);
                 self.say(format!("Deleted {path}."), false, Some(previous));
             }
             Some(Err(e)) => self.say(e, true, None),
@@ -343,11 +344,11 @@ impl Actions {
                 probe.rename(&from, value)?;
                 let was_active = self.state.ws.with_untracked(|w| w.active.clone());
                 self.state.ws.set(probe);
-                editor::forget(&from);
                 let active = self.state.ws.with_untracked(|w| w.active.clone());
                 if active != was_active {
                     self.open_file(&active);
                 }
+                editor::forget(&from);
             }
             Prompt::Init => {
                 let name = value.trim().to_string();
