@@ -559,6 +559,34 @@ metadata:
     await page.context().close();
   });
 
+  test('fast typing into a big contract keeps every character, and the last check wins', async () => {
+    const page = await openPlayground(browser, server.url);
+    const interfaces = Array.from(
+      { length: 500 },
+      (_, i) => `  - name: api-${i}\n    type: http\n    port: ${8000 + i}\n    visibility: internal\n`,
+    ).join('');
+    const big = `pactoVersion: "1.0"\nservice:\n  name: svc\n  version: 1.0.0\ninterfaces:\n${interfaces}`;
+    assert.ok(big.length > 30_000);
+    // Opened as a file (inserting 35 KB through synthetic keyboard input is slow in any editor).
+    await page
+      .locator('input[type=file]:not([webkitdirectory])')
+      .setInputFiles({ name: 'pacto.yaml', mimeType: 'application/yaml', buffer: Buffer.from(big) });
+    await page.getByText(/^Opened a bundle of 1 file/).waitFor();
+    await expectProblemCount(page, 0);
+    await page.keyboard.press('Control+Home');
+    await page.locator('.cm-line').filter({ hasText: /^\s*version: 1\.0\.0$/ }).click();
+    await page.keyboard.press('End');
+    // Typed without pauses: the checks may lag behind the keys, never the other way round.
+    await page.keyboard.type('-rc.1+build.7x', { delay: 0 });
+    await editor(page).getByText('version: 1.0.0-rc.1+build.7x').waitFor();
+    await expectProblemCount(page, 0);
+    await page.keyboard.type('..', { delay: 0 });
+    await expectProblemCount(page, 1);
+    await page.getByRole('button', { name: /^error INVALID_SEMVER 4:12 / }).waitFor();
+    assertClean(page);
+    await page.context().close();
+  });
+
   test('works at 390 px wide', async () => {
     const page = await openPlayground(browser, server.url, { viewport: { width: 390, height: 844 } });
     await replaceText(page, INVALID);
