@@ -3,7 +3,8 @@
 #   docker-registry  a real OCI registry (CNCF distribution 2.8) for tests/js/registry-*
 #   apache2-utils    htpasswd, for the registry's Basic-auth mode
 #   openssl          the certificate behind the token-auth mode
-#   chromium         the browser half of the registry suites (tests/js/registry-browser)
+#   chromium         a real browser: the playground, the widget, the packaging recipes, pacto serve,
+#                    the registry client's browser transport
 # Debian/Ubuntu only (apt-get); sudo is used when not running as root.
 set -euo pipefail
 
