@@ -49,6 +49,20 @@ function chromium(url, flags) {
   });
 }
 
+/** Opens `url` in Chromium through playwright-core, waits with `until(page)`, returns the DOM. */
+async function livePage(url, until) {
+  const { chromium: driver } = await import('../registry/node_modules/playwright-core/index.mjs');
+  const browser = await driver.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await until(page);
+    return await page.content();
+  } finally {
+    await browser.close();
+  }
+}
+
 /** The text of the element with this id in a dumped DOM. */
 function textOf(dom, id) {
   const match = new RegExp(`<[a-z]+ id="${id}"[^>]*>([\\s\\S]*?)</`).exec(dom);
@@ -87,11 +101,13 @@ describe('pacto serve in a real browser', { skip: fs.existsSync(CHROMIUM) ? fals
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     registry = await startRegistry();
     echo = await startEcho();
-    // The page and the browser build of the package, laid out as in npm/ (browser.mjs loads ./dist/web/).
+    // The page and the browser build of the package, laid out as in npm/ (browser.mjs -> web.mjs ->
+    // dist/web/pacto_wasm.js -> dist/pacto.wasm).
     const site = path.join(ws, 'site');
     fs.mkdirSync(path.join(site, 'dist'), { recursive: true });
     fs.cpSync(path.join(ROOT, 'npm', 'dist', 'web'), path.join(site, 'dist', 'web'), { recursive: true });
-    fs.copyFileSync(path.join(ROOT, 'npm', 'browser.mjs'), path.join(site, 'browser.mjs'));
+    fs.copyFileSync(path.join(ROOT, 'npm', 'dist', 'pacto.wasm'), path.join(site, 'dist', 'pacto.wasm'));
+    for (const entry of ['browser.mjs', 'web.mjs']) fs.copyFileSync(path.join(ROOT, 'npm', entry), path.join(site, entry));
     fs.writeFileSync(path.join(site, 'index.html'), PAGE);
     fs.writeFileSync(path.join(site, 'check.js'), CHECK);
     server = await startServe({ port: 0, localRegistry: false, registries: [registry.url, echo.url], playgroundDir: site });
@@ -119,7 +135,9 @@ describe('pacto serve in a real browser', { skip: fs.existsSync(CHROMIUM) ? fals
   });
 
   test('a page it serves pushes and pulls through proxy "/" under its CSP', async () => {
-    const dom = await chromium(server.url, ['--dump-dom']);
+    // In real time (playwright), not --dump-dom's virtual time: the client's idle timers would
+    // make virtual time run out while the requests are still on the wire.
+    const dom = await livePage(server.url, (page) => page.waitForFunction(() => document.getElementById('out').textContent !== 'pending', null, { timeout: 30_000 }));
     const out = textOf(dom, 'out');
     assert.match(out, new RegExp(`^ok sha256:[0-9a-f]{64} ${registry.host.replace(/\./g, '\\.')}/browser/svc:1\\.0\\.0 true 1\\.0\\.0$`), out);
     assert.equal(textOf(dom, 'inline'), 'inline script blocked', 'the CSP blocks inline script');
