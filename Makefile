@@ -62,9 +62,11 @@ build-playground: setup
 	$(WASM_BINDGEN) --target web --out-dir target/playground-bindgen $(BINDGEN_FLAGS) $(PLAYGROUND_WASM)
 	$(NODE) playground/build.mjs target/playground-bindgen playground/js/dist/editor.js $(PLAYGROUND_OUT)
 
-# Builds everything, then serves the playground on 127.0.0.1 and prints its URL (Ctrl+C stops).
-playground: build browser-deps
-	$(NODE) tests/browser/serve.mjs
+# Builds everything, then runs `pacto serve` on 127.0.0.1:8787 (PORT=... to change): the
+# playground, the widget example at /widget/, the registry proxy and a local docker-registry
+# (data in $XDG_DATA_HOME/pacto/registry). Prints the URL; Ctrl+C stops it and the registry.
+playground: build ci-deps
+	$(NODE) npm/bin/pacto.js serve --port $${PORT:-8787}
 
 # tests/browser's npm packages (playwright-core, axe-core, sirv), from its lockfile.
 browser-deps:

@@ -41,9 +41,12 @@ function node(args, cwd) {
   return spawnSync(process.execPath, args, { cwd, encoding: 'utf8' });
 }
 
-test('the tarball holds exactly one .wasm, exported as pacto-wasm/pacto.wasm', () => {
+test('the tarball holds the API .wasm once, exported as pacto-wasm/pacto.wasm (and the playground app its own)', () => {
+  // The playground (dist/playground/, served by pacto serve) is a separate Leptos app with its own
+  // module; the API's module is in the package exactly once.
   const wasm = install.files.filter((f) => f.endsWith('.wasm'));
-  assert.deepEqual(wasm, ['dist/pacto.wasm']);
+  assert.deepEqual(wasm.filter((f) => !f.startsWith('dist/playground/')), ['dist/pacto.wasm']);
+  assert.equal(wasm.filter((f) => f.startsWith('dist/playground/')).length, 1, wasm.join(', '));
   assert.ok(install.files.includes('LICENSE'));
   assert.match(fs.readFileSync(path.join(install.pkgDir, 'LICENSE'), 'utf8'), /Apache License\s+Version 2\.0, January 2004/);
   const pkg = JSON.parse(fs.readFileSync(path.join(install.pkgDir, 'package.json'), 'utf8'));
@@ -238,4 +241,37 @@ console.log(JSON.stringify(out));
   // One for the bad bytes, one for the shared load; later calls reuse the instance.
   assert.equal(out.instantiations, 2);
   assert.equal(out.version, install.version);
+});
+
+test('pacto serve from the installed package serves the playground at / and the widget example at /widget/', async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(path.join(install.dir, 'node_modules', '.bin', 'pacto'), ['serve', '--port', '0', '--no-local-registry'], {
+    cwd: install.dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    const url = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`pacto serve did not start: ${out}`)), 20_000);
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
+        const match = /listening on (http:\/\/\S+\/)/.exec(out);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`pacto serve exited ${code}: ${out}`)));
+    });
+    const page = await fetch(url);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<title>Pacto playground<\/title>/);
+    const config = await (await fetch(`${url}api/config`)).json();
+    assert.equal(config.playground, true);
+    const widget = await fetch(`${url}widget/`);
+    assert.match(await widget.text(), /<pacto-validator id="catalog"/);
+  } finally {
+    child.kill('SIGTERM');
+  }
 });
