@@ -122,6 +122,42 @@ fn status_mapping() {
     );
     let e = status_error("r.io/a/b:1.0", Method::Head, url, &response(403, &[], b""));
     assert_eq!(e.code(), "AUTH_FAILED");
+    // A registry's own 403 with a DENIED code is still an authentication failure...
+    let denied =
+        br#"{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}"#;
+    let e = status_error(
+        "r.io/a/b:1.0",
+        Method::Get,
+        url,
+        &response(403, &[], denied),
+    );
+    assert_eq!(e.code(), "AUTH_FAILED");
+    // ...but a pacto serve refusal is not: credentials would not help.
+    let refused = br#"{"errors":[{"code":"REGISTRY_NOT_ALLOWED","message":"registry \"r.io\" is not allowlisted by this pacto serve"}]}"#;
+    let e = status_error(
+        "r.io/a/b:1.0",
+        Method::Get,
+        url,
+        &response(403, &[], refused),
+    );
+    assert_eq!(e.code(), "REGISTRY_ERROR");
+    assert_eq!(e.status(), Some(403));
+    assert_eq!(
+        e.to_string(),
+        "registry error for r.io/a/b:1.0: refused by the pacto serve proxy: REGISTRY_NOT_ALLOWED: \
+         registry \"r.io\" is not allowlisted by this pacto serve"
+    );
+    let e = status_error(
+        "r.io/a/b:1.0",
+        Method::Get,
+        url,
+        &response(
+            421,
+            &[],
+            br#"{"errors":[{"code":"HOST_NOT_SERVED","message":"x"}]}"#,
+        ),
+    );
+    assert_eq!(e.code(), "REGISTRY_ERROR");
     let e = status_error("r.io/a/b:1.0", Method::Get, url, &response(404, &[], b"{}"));
     assert_eq!(e.code(), "NOT_FOUND");
     assert_eq!(e.to_string(), "artifact not found: r.io/a/b:1.0");

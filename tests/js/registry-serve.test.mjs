@@ -105,7 +105,14 @@ describe('anonymous registry behind pacto serve', () => {
     assert.equal(error.code, 'REGISTRY_NOT_ALLOWED');
     assert.match(error.message, /"ghcr\.io" is not allowlisted/);
     assert.match(error.message, /--registry ghcr\.io/);
-    await assert.rejects(api.pull('oci://ghcr.io/acme/x:1.0.0', { proxy: serve.url }), /REGISTRY_NOT_ALLOWED/);
+    await assert.rejects(api.pull('oci://ghcr.io/acme/x:1.0.0', { proxy: serve.url }), (e) => {
+      // The proxy's refusal, not the registry's: no "run pacto login" advice.
+      assert.equal(e.code, 'REGISTRY_ERROR');
+      assert.equal(e.status, 403);
+      assert.match(e.message, /refused by the pacto serve proxy: REGISTRY_NOT_ALLOWED: registry "ghcr\.io" is not allowlisted/);
+      assert.doesNotMatch(e.message, /pacto login/);
+      return true;
+    });
     // Nothing else under the server reaches the network either.
     assert.equal((await request(`${serve.url}registry/${registry.host}/etc/passwd`)).status, 404);
     for (const rawPath of [`/registry/${registry.host}/v2/../../x`, `/registry/${registry.host}/v2/%2e%2e/x`, `/registry/${registry.host}/v2//x`]) {

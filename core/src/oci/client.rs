@@ -966,6 +966,15 @@ pub fn status_error(
         clean(url::display(request_url), 300),
         status_text(response)
     );
+    if let Some(refusal) = proxy_refusal(response) {
+        // Not the registry's answer: `pacto serve` refused to forward (not allowlisted, a realm
+        // the registry did not announce, another origin). Credentials would not help.
+        return OciError::Registry {
+            reference: subject.to_string(),
+            status: Some(response.status),
+            detail: format!("refused by the pacto serve proxy: {refusal}"),
+        };
+    }
     match response.status {
         401 | 403 => OciError::AuthFailed {
             reference: subject.to_string(),
@@ -985,6 +994,33 @@ pub fn status_error(
             detail,
         },
     }
+}
+
+/// The error codes `pacto serve` answers with when it refuses to forward a request.
+const PROXY_REFUSALS: &[&str] = &[
+    "REGISTRY_NOT_ALLOWED",
+    "TOKEN_REALM_NOT_ANNOUNCED",
+    "CROSS_ORIGIN",
+    "HOST_NOT_SERVED",
+];
+
+/// `CODE: message` of a `pacto serve` refusal (a 403 or 421 whose OCI error body carries one of
+/// its codes), `None` for anything else.
+fn proxy_refusal(response: &HttpResponse) -> Option<String> {
+    if !matches!(response.status, 403 | 421) || response.body.len() as u64 > ERROR_BODY_LIMIT {
+        return None;
+    }
+    let body = parse_json(&response.body).ok()?;
+    let entry = body.get("errors")?.as_array()?.first()?;
+    let code = entry.get("code")?.as_str()?;
+    if !PROXY_REFUSALS.contains(&code) {
+        return None;
+    }
+    let message = entry
+        .get("message")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    Some(clean(&format!("{code}: {message}"), 300))
 }
 
 /// `401 Unauthorized: UNAUTHORIZED: authentication required` — the status, then the
