@@ -26,9 +26,10 @@ export function startServer({ extra = {} } = {}) {
   const requests = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost');
-    requests.push(url.pathname);
+    requests.push(url.pathname + url.search);
     if (extra[url.pathname]) {
-      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Security-Policy': CSP }).end(extra[url.pathname]);
+      const type = TYPES[path.extname(url.pathname)] ?? 'application/octet-stream';
+      res.writeHead(200, { 'Content-Type': type, 'Content-Security-Policy': CSP }).end(extra[url.pathname]);
       return;
     }
     const target = file(url);

@@ -25,7 +25,15 @@ let server;
 let browser;
 
 before(async () => {
-  server = await startServer({ extra: { '/fixtures/packed-1.2.3.tar.gz': Buffer.from(archive) } });
+  server = await startServer({
+    extra: {
+      '/fixtures/packed-1.2.3.tar.gz': Buffer.from(archive),
+      // A host that serves the .wasm from elsewhere (a CDN) says where with wasm-url.
+      '/fixtures/wasm-url.html':
+        '<!doctype html><html lang="en"><head><title>wasm-url</title><script type="module" src="/pacto-wasm/widget/index.mjs"></script></head>' +
+        '<body><main><pacto-validator id="w" compact wasm-url="/pacto-wasm/dist/pacto.wasm?from=attribute"></pacto-validator></main></body></html>',
+    },
+  });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -70,7 +78,7 @@ describe('the example page at /widget/', () => {
     // Rows have accessible names that say everything.
     assert.equal(await page.getByRole('button', { name: /^error PARSE_ERROR 12:11 interfaces\[0\]\.port `/ }).count(), 1);
     assert.equal(await page.getByRole('group', { name: /^Error|^Warning/ }).count(), 0, 'the catalog has no rows');
-    const wasm = server.requests.slice(before).filter((p) => p.endsWith('.wasm'));
+    const wasm = server.requests.slice(before).filter((p) => /\.wasm(\?|$)/.test(p));
     assert.deepEqual(wasm, ['/pacto-wasm/dist/pacto.wasm'], 'two widgets, one wasm fetch');
     await page.screenshot({ path: path.join(ARTIFACTS, 'example-light.png'), fullPage: true });
     assert.deepEqual(problems, []);
@@ -204,4 +212,18 @@ describe('the widget API', () => {
     assert.equal(outcome.left, 0);
     await context.close();
   });
+});
+
+test('wasm-url: the module is fetched from where the attribute says', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const before = server.requests.length;
+  await page.goto(`${server.url}/fixtures/wasm-url.html`);
+  await page.evaluate(() => {
+    document.getElementById('w').bundle = { 'pacto.yaml': 'pactoVersion: "1.0"\nservice:\n  name: w\n  version: 1.0.0\n' };
+  });
+  await verdict(page, 'w').filter({ hasText: /^Valid contract$/ }).waitFor();
+  const wasm = server.requests.slice(before).filter((p) => /\.wasm(\?|$)/.test(p));
+  assert.deepEqual(wasm, ['/pacto-wasm/dist/pacto.wasm?from=attribute']);
+  await context.close();
 });
