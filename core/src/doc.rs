@@ -1047,7 +1047,8 @@ fn mermaid_text(s: &str) -> String {
 }
 
 /// GitHub's heading anchor: lowercase, spaces to `-`, punctuation other than `-` and `_` dropped.
-fn slug(heading: &str) -> String {
+/// Public so that a renderer of the document (the playground) links headings the same way.
+pub fn slug(heading: &str) -> String {
     heading
         .to_lowercase()
         .chars()

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use pacto_core::doc::slug;
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 /// Heading ids get this prefix, so a document can never reuse an id of the page around it.
@@ -121,18 +122,6 @@ fn demoted(level: HeadingLevel) -> HeadingLevel {
         HeadingLevel::H4 => HeadingLevel::H5,
         _ => HeadingLevel::H6,
     }
-}
-
-fn slug(heading: &str) -> String {
-    heading
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect()
 }
 
 fn is_http(url: &CowStr<'_>) -> bool {
