@@ -97,7 +97,14 @@ describe('the static site', () => {
   });
 
   test('the placeholder page, with the security headers, until the playground is built', async () => {
-    const serve = await startServe(['--no-local-registry', '--frame-ancestors', "'self' https://portal.example.com"], { env });
+    // In process, pointed at a playground directory that has no build (the checkout may have one).
+    const serve = await startServeInProcess({
+      port: 0,
+      localRegistry: false,
+      frameAncestors: "'self' https://portal.example.com",
+      playgroundDir: path.join(ws, 'no-playground-build'),
+    });
+    serve.stop = () => serve.close();
     try {
       const page = await request(serve.url);
       assert.equal(page.status, 200);
