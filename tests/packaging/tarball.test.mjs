@@ -70,9 +70,9 @@ test('@arethetypeswrong/cli finds no problem in the tarball', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(install.pkgDir, 'package.json'), 'utf8'));
   // Every entry point is checked: the dual ones under every resolution (node10,
   // node16 CJS and ESM, bundler); pacto-wasm/web, an ES module, under attw's
-  // esm-only profile. pacto-wasm/pacto.wasm is an asset, not a module.
+  // esm-only profile, and pacto-wasm/widget too. pacto-wasm/pacto.wasm is an asset, not a module.
   const dual = ['.', './node'];
-  const esmOnly = ['./web'];
+  const esmOnly = ['./web', './widget'];
   assert.deepEqual(
     Object.keys(pkg.exports).sort(),
     [...dual, ...esmOnly, './pacto.wasm', './package.json'].sort(),
