@@ -7,6 +7,7 @@
 #   make examples  run `pacto validate` and `pacto explain` on every bundle in examples/
 #   make bench     run the benchmarks (bench/run.mjs)
 #   make fuzz      fuzz the parsers and the validator (cargo-fuzz, 120 s per target)
+#   make playground  build the playground and serve it on 127.0.0.1, printing the URL
 #   make clean     remove npm/dist
 
 SHELL := bash
@@ -28,8 +29,10 @@ BINDGEN_FLAGS := --remove-name-section --remove-producers-section
 # stops the run (`make -k test` runs them all). More suites (a browser) are
 # added here as further test-* targets.
 TEST_STEPS := test-fmt test-clippy test-rust test-wasm-check test-js test-registry test-packaging test-widget
+TEST_STEPS += test-browser
 
 .PHONY: setup ci-deps build test $(TEST_STEPS) examples bench fuzz clean
+.PHONY: build-playground playground browser-deps
 
 setup:
 	WASM_BINDGEN="$(WASM_BINDGEN)" ./scripts/setup.sh
@@ -45,6 +48,28 @@ build: setup
 	@# One copy of the module, dist/pacto.wasm, loaded by both glues.
 	rm -f $(DIST)/pacto.wasm
 	$(NODE) scripts/wasm-layout.mjs $(DIST)
+
+# The playground (playground/): CodeMirror bundled by esbuild from playground/js's lockfile, the
+# Leptos app built with cargo + wasm-bindgen (no wasm-opt), assembled into npm/dist/playground/
+# with a content-hashed assets directory (playground/build.mjs).
+PLAYGROUND_WASM := target/$(WASM_TARGET)/release/pacto-playground.wasm
+PLAYGROUND_OUT  := $(DIST)/playground
+build: build-playground
+build-playground: setup
+	cd playground/js && { [ -x node_modules/.bin/esbuild ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run --silent build
+	$(CARGO) build -p pacto-playground --target $(WASM_TARGET) --release
+	rm -rf target/playground-bindgen
+	$(WASM_BINDGEN) --target web --out-dir target/playground-bindgen $(BINDGEN_FLAGS) $(PLAYGROUND_WASM)
+	$(NODE) playground/build.mjs target/playground-bindgen playground/js/dist/editor.js $(PLAYGROUND_OUT)
+
+# Builds everything, then serves the playground on 127.0.0.1 and prints its URL (Ctrl+C stops).
+playground: build browser-deps
+	$(NODE) tests/browser/serve.mjs
+
+# tests/browser's npm packages (playwright-core, axe-core, sirv), from its lockfile.
+browser-deps:
+	cd tests/browser && { [ -d node_modules/playwright-core ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }
+bench: browser-deps
 
 # System packages for the test suites (docker-registry, htpasswd, openssl),
 # installed with apt-get when missing.
@@ -88,6 +113,11 @@ test-packaging: ci-deps
 test-widget: ci-deps
 	./tests/widget/setup.sh
 	$(NODE) --test tests/widget/*.test.mjs
+
+# The playground in a real browser (Debian's chromium via playwright-core; axe-core for the
+# accessibility scan); screenshots land in artifacts/playground/.
+test-browser: ci-deps browser-deps
+	$(NODE) --test tests/browser/*.test.mjs
 
 examples: build
 	NODE="$(NODE)" ./scripts/examples.sh

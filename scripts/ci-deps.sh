@@ -3,6 +3,7 @@
 #   docker-registry  a real OCI registry (CNCF distribution 2.8) for tests/js/registry-*
 #   apache2-utils    htpasswd, for the registry's Basic-auth mode
 #   openssl          the certificate behind the token-auth mode
+#   chromium         a real browser for the playground's tests (tests/browser)
 # Debian/Ubuntu only (apt-get); sudo is used when not running as root.
 set -euo pipefail
 

@@ -1,0 +1,5 @@
+// What the Rust side imports (#[wasm_bindgen(module = "/js/glue.js")] in src/editor.rs).
+// wasm-bindgen copies this file to <out>/snippets/pacto-playground-<hash>/js/glue.js; the
+// CodeMirror bundle that esbuild builds from editor.js sits at <out>/editor.js, three levels up.
+// Keeping the bundle out of the crate means `cargo check` works before any npm install.
+export { PactoEditor, readDataTransfer, readFileList, downloadBytes, copyText } from '../../../editor.js';

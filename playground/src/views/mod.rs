@@ -1,0 +1,8 @@
+//! The panels around the editor. Each reads the app state and changes it only through the
+//! actions in `app.rs`; no view reaches into another.
+
+pub mod dialog;
+pub mod doc;
+pub mod explain;
+pub mod files;
+pub mod problems;
