@@ -13,7 +13,7 @@
 //
 // Options:
 //   --only a,b        run only these sections (ids: validation, coldstart, size,
-//                     openapi-diff, registry, graph, graph-svg, package, widget, playground)
+//                     openapi-diff, registry, graph, graph-svg, package, widget, playground, serve)
 //   --quick           fewer contracts, rounds and spawns (a smoke run, not for numbers)
 //   --count N         contracts to generate (default 10000)
 //   --seed N          generator seed, contracts and OpenAPI documents (default 20240501)
@@ -40,7 +40,7 @@ import { renderReport } from './lib/format.mjs';
 import { NPM_DIST, OUT_DIR, REPO_ROOT, rel } from './lib/paths.mjs';
 import { now, round } from './lib/stats.mjs';
 
-const SECTIONS = ['validation', 'coldstart', 'size', 'openapi-diff', 'registry', 'graph', 'graph-svg', 'package', 'widget', 'playground'];
+const SECTIONS = ['validation', 'coldstart', 'size', 'openapi-diff', 'registry', 'graph', 'graph-svg', 'package', 'widget', 'playground', 'serve'];
 
 const DEFAULTS = {
   count: 10000,

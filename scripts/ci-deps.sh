@@ -3,7 +3,7 @@
 #   docker-registry  a real OCI registry (CNCF distribution 2.8) for tests/js/registry-*
 #   apache2-utils    htpasswd, for the registry's Basic-auth mode
 #   openssl          the certificate behind the token-auth mode
-#   chromium         a real browser for the playground's tests (tests/browser)
+#   chromium         a real browser: the playground, the widget, the packaging recipes, pacto serve
 # Debian/Ubuntu only (apt-get); sudo is used when not running as root.
 set -euo pipefail
 
@@ -16,7 +16,7 @@ if ! command -v openssl >/dev/null 2>&1; then need+=(openssl); fi
 if [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
 
 if [ "${#need[@]}" -eq 0 ]; then
-  say "docker-registry, htpasswd, openssl: installed"
+  say "docker-registry, htpasswd, openssl, chromium: installed"
   exit 0
 fi
 

@@ -16,6 +16,7 @@ const { UsageError } = require('./errors.js');
  * @property {readonly string[]} [choices] accepted values of a string flag
  * @property {string} [env] environment variable used when the flag is absent
  * @property {string} [defaultValue] used when neither flag nor env is set
+ * @property {boolean} [multiple] a string flag that may be repeated: its value is the list
  */
 
 /**
@@ -42,7 +43,8 @@ function parseArgs(argv, { globalFlags, findCommand }) {
     }
     const value = inlineValue !== undefined ? inlineValue : takeNext();
     if (value === undefined) throw new UsageError(`flag needs an argument: ${shownAs}`, commandName());
-    flags[spec.name] = value;
+    if (spec.multiple) flags[spec.name] = [...(flags[spec.name] || []), value];
+    else flags[spec.name] = value;
   };
 
   for (let i = 0; i < argv.length; i += 1) {

@@ -72,6 +72,8 @@ test('npm pack ships the entry points, the CLI, both glues and one .wasm, nothin
     'cli/main.js',
     'cli/commands/validate.js',
     'dist/pacto.wasm',
+    'serve/index.js',
+    'serve/placeholder/index.html',
     'dist/node/pacto_wasm.js',
     'dist/node/pacto_wasm.d.ts',
     'dist/node/package.json',
@@ -88,7 +90,7 @@ test('npm pack ships the entry points, the CLI, both glues and one .wasm, nothin
   assert.deepEqual(files.filter((f) => f.endsWith('.wasm')), ['dist/pacto.wasm']);
   const unexpected = files.filter(
     (f) =>
-      !/^(package\.json|README\.md|LICENSE|index\.(js|mjs|d\.ts|d\.mts)|browser\.mjs|web\.(mjs|d\.mts)|node\.(js|mjs|d\.ts|d\.mts)|bin\/|cli\/|dist\/pacto\.wasm$|dist\/(node|web)\/|widget\/)/.test(f),
+      !/^(package\.json|README\.md|LICENSE|index\.(js|mjs|d\.ts|d\.mts)|browser\.mjs|web\.(mjs|d\.mts)|node\.(js|mjs|d\.ts|d\.mts)|bin\/|cli\/|serve\/|dist\/pacto\.wasm$|dist\/(node|web)\/|widget\/)/.test(f),
   );
   assert.deepEqual(unexpected, []);
 });

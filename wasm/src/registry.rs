@@ -20,6 +20,12 @@ export interface RegistryOptions {
   credentials?: { username: string; password: string } | { token: string };
   /** Receives progress events (for a CLI progress line). */
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * The base URL of a `pacto serve` (`"/"` in a page it serves, `"http://127.0.0.1:8080/"` in
+   * Node; a relative URL is resolved against the page's location). Every registry request then
+   * goes to `<proxy>/registry/<host[:port]>/v2/...`: the registry must be allowlisted there.
+   */
+  proxy?: string;
 }
 export interface ProgressEvent { phase: "resolve" | "manifest" | "download" | "upload" | "done"; bytes?: number; total?: number; digest?: string }
 /** Layer blobs keyed by digest. What `get` returns is verified before use. */
@@ -70,6 +76,7 @@ pub(crate) struct Options {
     pub(crate) on_progress: Option<Function>,
     pub(crate) force: bool,
     pub(crate) cache: Option<JsCache>,
+    pub(crate) proxy: Option<String>,
 }
 
 /// A member of a JS object; `undefined` when it is missing or `target` is not an object
@@ -110,6 +117,7 @@ pub(crate) fn read_options(options: &JsValue) -> Result<Options, JsValue> {
         on_progress: None,
         force: false,
         cache: None,
+        proxy: None,
     };
     if is_absent(options) {
         return Ok(out);
@@ -120,6 +128,7 @@ pub(crate) fn read_options(options: &JsValue) -> Result<Options, JsValue> {
     out.plain_http = optional_bool(options, "options", "plainHttp", false)?;
     out.force = optional_bool(options, "options", "force", false)?;
     out.credentials = read_credentials(&get(options, "credentials"))?;
+    out.proxy = read_proxy(&get(options, "proxy"))?;
     let on_progress = get(options, "onProgress");
     if !is_absent(&on_progress) {
         out.on_progress = Some(
@@ -145,6 +154,34 @@ pub(crate) fn read_options(options: &JsValue) -> Result<Options, JsValue> {
         });
     }
     Ok(out)
+}
+
+/// `options.proxy` as an absolute URL: a relative one (`"/"` in a page) is resolved against
+/// `location.href`.
+fn read_proxy(value: &JsValue) -> Result<Option<String>, JsValue> {
+    if is_absent(value) {
+        return Ok(None);
+    }
+    let bad = || {
+        type_error("options.proxy must be the http(s) URL of a pacto serve (\"/\" in a page it serves, \"http://127.0.0.1:8080/\" in Node)")
+    };
+    let Some(text) = value.as_string() else {
+        return Err(bad());
+    };
+    if oci::proxy::is_valid_proxy_url(&text) {
+        return Ok(Some(text));
+    }
+    let base = get(&get(&js_sys::global(), "location"), "href");
+    let url_class = get(&js_sys::global(), "URL");
+    let (Some(base), Some(url_class)) = (base.as_string(), url_class.dyn_ref::<Function>()) else {
+        return Err(bad());
+    };
+    let args = js_sys::Array::of2(&JsValue::from_str(&text), &JsValue::from_str(&base));
+    let absolute = Reflect::construct(url_class, &args)
+        .ok()
+        .and_then(|url| get(&url, "href").as_string())
+        .filter(|href| oci::proxy::is_valid_proxy_url(href));
+    absolute.map(Some).ok_or_else(bad)
 }
 
 fn read_credentials(value: &JsValue) -> Result<Credentials, JsValue> {
@@ -261,6 +298,7 @@ pub async fn push(
         plain_http: opts.plain_http,
         credentials: opts.credentials,
         progress: Some(&report),
+        proxy: opts.proxy,
     };
     let transport = FetchTransport::new();
     let outcome = oci::push(&transport, &reference, &bundle, &push_options)
@@ -285,6 +323,7 @@ pub async fn pull(reference: String, options: JsValue) -> Result<JsValue, JsValu
         plain_http: opts.plain_http,
         credentials: opts.credentials,
         progress: Some(&report),
+        proxy: opts.proxy,
     };
     let transport = FetchTransport::new();
     let pulled = match &opts.cache {
@@ -325,6 +364,7 @@ pub async fn resolve(
         plain_http: opts.plain_http,
         credentials: opts.credentials,
         progress: Some(&report),
+        proxy: opts.proxy,
     };
     let transport = FetchTransport::new();
     oci::resolve(
@@ -347,6 +387,7 @@ pub async fn list_tags(reference: String, options: JsValue) -> Result<JsValue, J
         plain_http: opts.plain_http,
         credentials: opts.credentials,
         progress: Some(&report),
+        proxy: opts.proxy,
     };
     let transport = FetchTransport::new();
     let tags = oci::list_tags(&transport, &reference, &registry_options)

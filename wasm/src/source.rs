@@ -105,6 +105,7 @@ impl JsSource {
             plain_http: self.registry.plain_http,
             credentials: self.registry.credentials.clone(),
             progress: Some(&report),
+            proxy: self.registry.proxy.clone(),
         };
         let transport = FetchTransport::new();
         let failed = |e: oci::OciError| SourceError::new(e.to_string());

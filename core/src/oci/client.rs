@@ -266,6 +266,14 @@ impl<'t, T: Transport> Registry<'t, T> {
         &self.base
     }
 
+    /// Sends every request of the session to `base` (a `pacto serve` proxy's URL for this
+    /// registry, [`super::proxy::registry_base`]) instead of to the registry itself.
+    pub fn through_proxy(&mut self, base: String) {
+        self.origin = url::origin(&base).unwrap_or_else(|| base.clone());
+        self.plain_http = base.starts_with("http://");
+        self.base = base;
+    }
+
     fn redact(&self, e: OciError) -> OciError {
         let mut secrets = self.credentials.secrets();
         if let Some(token) = &self.token {

@@ -10,6 +10,7 @@ pub mod artifact;
 pub mod auth;
 pub mod client;
 pub mod error;
+pub mod proxy;
 pub mod reference;
 pub mod tags;
 pub mod url;
@@ -79,6 +80,8 @@ pub struct RegistryOptions<'a> {
     pub credentials: Credentials,
     /// Receives progress events.
     pub progress: Option<&'a dyn Fn(&ProgressEvent)>,
+    /// The base URL of a `pacto serve` proxy: every request goes through it ([`proxy`]).
+    pub proxy: Option<String>,
 }
 
 impl RegistryOptions<'_> {
@@ -100,6 +103,8 @@ pub struct PushOptions<'a> {
     pub plain_http: bool,
     pub credentials: Credentials,
     pub progress: Option<&'a dyn Fn(&ProgressEvent)>,
+    /// As [`RegistryOptions::proxy`].
+    pub proxy: Option<String>,
 }
 
 /// What a push did.
@@ -196,6 +201,9 @@ pub async fn push<T: Transport>(
         options.credentials.clone(),
         Access::PushPull,
     );
+    if let Some(proxy) = &options.proxy {
+        registry.through_proxy(proxy::registry_base(proxy, &reference.registry));
+    }
     let outcome = |digest: String, existed: bool| PushOutcome {
         reference: subject.clone(),
         digest,
@@ -258,6 +266,9 @@ pub async fn pull<T: Transport>(
         options.credentials.clone(),
         Access::Pull,
     );
+    if let Some(proxy) = &options.proxy {
+        registry.through_proxy(proxy::registry_base(proxy, &reference.registry));
+    }
     if !explicit {
         options.report(ProgressEvent::phase(Phase::Resolve));
         registry.set_subject(reference.name.clone());
@@ -416,6 +427,9 @@ fn registry_for_tags<'t, T: Transport>(
         options.credentials.clone(),
         Access::Pull,
     );
+    if let Some(proxy) = &options.proxy {
+        registry.through_proxy(proxy::registry_base(proxy, &repository.registry));
+    }
     registry.set_subject(repository.name.clone());
     registry
 }

@@ -16,6 +16,7 @@ module.exports = [
   require('./push.js'),
   require('./pull.js'),
   require('./login.js'),
+  require('./serve.js'),
   require('./version.js'),
   require('./help.js'),
 ];

@@ -116,7 +116,7 @@ async function registry(): Promise<void> {
   const pulled: PullResult = await pull("oci://localhost:5000/acme/svc:1.0.0", { credentials: { token: "t" }, cache });
   const bytes: Uint8Array | undefined = pulled.bundle["pacto.yaml"];
   const resolved: string = await resolve("oci://localhost:5000/acme/svc", "^1.0.0");
-  const tags: string[] = await listTags("oci://localhost:5000/acme/svc");
+  const tags: string[] = await listTags("oci://localhost:5000/acme/svc", { proxy: "http://127.0.0.1:8080/" });
   const archive: Uint8Array = pack(bundle);
   const back: Bundle = unpack(archive);
   try {
@@ -135,7 +135,7 @@ const source: BundleSource = {
   root: "services/app",
   local: (path: string) => memory.get(path) ?? Promise.reject(new Error(`${path}: not found`)),
   oci: async (ref: string, constraint: string) => ({ "pacto.yaml": `# ${ref} ${constraint}\n` }),
-  registry: { plainHttp: true, cache },
+  registry: { plainHttp: true, cache, proxy: "/" },
 };
 async function graphs(): Promise<void> {
   const result: GraphResult = await graph(bundle, source);
