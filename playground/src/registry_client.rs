@@ -291,9 +291,14 @@ impl BundleSource for ProxySource {
                 let resolved = oci::resolve(&BrowserFetch, &raw, constraint, &opts)
                     .await
                     .map_err(|e| SourceError::new(explain(&e)))?;
-                let pulled = oci::pull(&BrowserFetch, &format!("oci://{resolved}"), &opts, &PageCache)
-                    .await
-                    .map_err(|e| SourceError::new(explain(&e)))?;
+                let pulled = oci::pull(
+                    &BrowserFetch,
+                    &format!("oci://{resolved}"),
+                    &opts,
+                    &PageCache,
+                )
+                .await
+                .map_err(|e| SourceError::new(explain(&e)))?;
                 Ok(pulled.bundle)
             }
         }

@@ -97,7 +97,12 @@ fn graph_changes(diff: Option<GraphDiff>) -> impl IntoView {
     })
 }
 
-fn result_view(result: DiffResult, label: String, actions: Actions, state: AppState) -> impl IntoView {
+fn result_view(
+    result: DiffResult,
+    label: String,
+    actions: Actions,
+    state: AppState,
+) -> impl IntoView {
     let overall = result.classification;
     let class = class_name(overall);
     let count = result.changes.len();
@@ -239,7 +244,9 @@ pub fn Compare() -> impl IntoView {
                             path: ".".to_string(),
                         },
                     })),
-                    Err(e) => outcome.set(Some(Err(format!("{name} is not a bundle archive: {e}")))),
+                    Err(e) => {
+                        outcome.set(Some(Err(format!("{name} is not a bundle archive: {e}"))))
+                    }
                 }
             });
         });

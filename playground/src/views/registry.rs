@@ -87,7 +87,9 @@ impl RegistryState {
 
 /// Where a push goes when the user has not said: `oci://<default registry>/<service.name>`.
 fn default_repository(config: Option<&ProxyConfig>, ws: &Workspace) -> String {
-    let host = config.and_then(ProxyConfig::default_host).unwrap_or("localhost:5000");
+    let host = config
+        .and_then(ProxyConfig::default_host)
+        .unwrap_or("localhost:5000");
     let name = pacto_core::parse(ws.contract_text())
         .ok()
         .map(|p| p.contract.service.name.clone())
@@ -143,33 +145,48 @@ fn run(reg: RegistryState, state: AppState, actions: Actions, op: Op) {
                 oci::list_tags(&BrowserFetch, r, &opts).await.map(|tags| {
                     let tags = newest_first(tags);
                     reg.say(
-                        format!("{} tag{} in {r}.", tags.len(), if tags.len() == 1 { "" } else { "s" }),
+                        format!(
+                            "{} tag{} in {r}.",
+                            tags.len(),
+                            if tags.len() == 1 { "" } else { "s" }
+                        ),
                         false,
                     );
                     reg.tags.set(Some((r.clone(), tags)));
                 })
             }
-            Op::Pull { reference: r, replace } => {
+            Op::Pull {
+                reference: r,
+                replace,
+            } => {
                 let opts = options(&proxy, &keyring, r, Some(&progress));
-                oci::pull(&BrowserFetch, r, &opts, &PageCache).await.map(|p| {
-                    let exact = digest_ref(&p.reference, &p.manifest_digest);
-                    if *replace {
-                        actions.load(
-                            Workspace::from_bundle(&p.bundle),
-                            &format!("Pulled {} into the editor.", p.reference),
+                oci::pull(&BrowserFetch, r, &opts, &PageCache)
+                    .await
+                    .map(|p| {
+                        let exact = digest_ref(&p.reference, &p.manifest_digest);
+                        if *replace {
+                            actions.load(
+                                Workspace::from_bundle(&p.bundle),
+                                &format!("Pulled {} into the editor.", p.reference),
+                            );
+                        }
+                        reg.say(
+                            format!("Pulled {} ({}).", p.reference, p.manifest_digest),
+                            false,
                         );
-                    }
-                    reg.say(format!("Pulled {} ({}).", p.reference, p.manifest_digest), false);
-                    reg.last.set(Some(Transferred {
-                        verb: "Pulled",
-                        reference: p.reference.clone(),
-                        digest: p.manifest_digest.clone(),
-                        digest_ref: exact.clone(),
-                    }));
-                    reg.last_pulled.set(Some((exact, p.bundle)));
-                })
+                        reg.last.set(Some(Transferred {
+                            verb: "Pulled",
+                            reference: p.reference.clone(),
+                            digest: p.manifest_digest.clone(),
+                            digest_ref: exact.clone(),
+                        }));
+                        reg.last_pulled.set(Some((exact, p.bundle)));
+                    })
             }
-            Op::Push { reference: r, force } => {
+            Op::Push {
+                reference: r,
+                force,
+            } => {
                 let errors: Vec<String> = state.problems.with_untracked(|p| {
                     p.iter()
                         .filter(|d| d.severity == Severity::Error)
