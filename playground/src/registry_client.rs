@@ -325,6 +325,14 @@ pub fn explain(error: &OciError) -> String {
         .next()
         .unwrap_or_default()
         .to_string();
+    // The proxy answers 502/504 when the registry behind it does not answer.
+    if let OciError::Registry {
+        status: Some(502..=504),
+        ..
+    } = error
+    {
+        return format!("Unreachable: {text}.");
+    }
     match error.code() {
         "AUTH_FAILED" => format!("Unauthorised: {text}. Enter credentials for this registry."),
         "NOT_FOUND" => format!("Not found: {text}."),

@@ -16,6 +16,7 @@ import { missingPrerequisites, startRegistry } from '../registry/harness.mjs';
 
 const require = createRequire(import.meta.url);
 const api = require('../../npm/index.js');
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const { startServe } = require('../../npm/serve/index.js');
 
 const PASSWORD = 'Play2-Pa55word-9c1d';
@@ -196,6 +197,7 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     await verdict.filter({ hasText: /^BREAKING/ }).waitFor();
     const row = page.locator('tr.change').filter({ hasText: '9090' });
     assert.match(await row.innerText(), /BREAKING[\s\S]*interfaces[\s\S]*port[\s\S]*8080[\s\S]*9090/);
+    await verdict.scrollIntoViewIfNeeded();
     await screenshot(page, 'registry-compare');
     // The change's link puts the cursor on the port's line.
     const portLine = v100.split('\n').findIndex((l) => l.includes('port: 8080')) + 1;
@@ -224,6 +226,7 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     // Edges from the root to both, and the cycle's edges marked.
     assert.equal(await svg.locator('g.pacto-edge[data-from="0"]').count(), 2);
     assert.ok((await svg.locator('g.pacto-cycle').count()) >= 1, 'a cycle edge is highlighted');
+    await svg.scrollIntoViewIfNeeded();
     await screenshot(page, 'registry-graph');
     // A node's summary, then it opens in the editor.
     await svg.locator('[data-node]').filter({ hasText: 'ledger' }).first().click();
@@ -239,6 +242,33 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     assert.match(readFileSync(await download.path(), 'utf8'), /^<svg[\s\S]*<\/svg>\s*$/);
     assertClean(page);
     await page.context().close();
+  });
+
+  test('the open drawer (tags, a pushed digest, a compare, a graph) has no serious or critical axe violation', async () => {
+    for (const theme of ['light', 'dark']) {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, bypassCSP: true });
+      const page = await openPlayground(browser, serve.url, { context });
+      await page.getByLabel('Theme').selectOption(theme);
+      await openDrawer(page);
+      await page.getByLabel('Reference', { exact: true }).fill(`${ref('acme/shop')}:1.0.0`);
+      await page.getByRole('button', { name: 'List tags' }).click();
+      await page.getByRole('list', { name: 'Tags, newest first' }).waitFor();
+      await page.getByRole('button', { name: 'Pull and open' }).click();
+      await page.getByRole('button', { name: 'Use the pulled bundle as the compare baseline' }).click();
+      await page.locator('.verdict').waitFor();
+      await replaceText(page, withService('shop', '1.0.0')(CONTRACT).replace('port: 8080', 'port: 9091'));
+      await page.locator('.verdict').filter({ hasText: /^BREAKING/ }).waitFor();
+      await page.getByRole('button', { name: 'Draw the dependency graph' }).click();
+      await page.locator('.graph-svg svg').waitFor();
+      await page.addScriptTag({ content: AXE_SOURCE });
+      const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+      const bad = results.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+      assert.deepEqual(bad, [], `${theme} theme`);
+      await screenshot(page, `registry-drawer-${theme}`);
+      await context.close();
+    }
   });
 
   test('a share-by-reference link opened in a new page pulls the bundle', async () => {

@@ -288,30 +288,39 @@ pub fn RegistryDrawer() -> impl IntoView {
     };
     provide_context(reg);
 
-    // The proxy's configuration, then a share-by-reference link is followed.
-    spawn_local(async move {
-        let config = client::load_config().await;
-        let ok = config.is_ok();
-        reg.config.set(Some(config));
-        if let Some(r) = shared_ref {
-            if ok {
-                client::forget_ref_in_url();
-                run(
-                    reg,
-                    state,
-                    actions,
-                    Op::Pull {
-                        reference: r,
-                        replace: true,
-                    },
-                );
-            } else {
-                reg.say(
-                    format!("The link names {r}, but this page has no registry proxy to pull it through."),
-                    true,
-                );
-            }
+    // The proxy's configuration is asked for when the drawer first opens (a page hosted as
+    // static files then logs no failed request until registry features are wanted); a
+    // share-by-reference link opens the drawer at once and is followed.
+    let shared_ref = StoredValue::new(shared_ref);
+    Effect::new(move |asked: Option<bool>| {
+        if asked == Some(true) || !reg.open.get() {
+            return asked.unwrap_or(false);
         }
+        spawn_local(async move {
+            let config = client::load_config().await;
+            let ok = config.is_ok();
+            reg.config.set(Some(config));
+            if let Some(r) = shared_ref.get_value() {
+                if ok {
+                    client::forget_ref_in_url();
+                    run(
+                        reg,
+                        state,
+                        actions,
+                        Op::Pull {
+                            reference: r,
+                            replace: true,
+                        },
+                    );
+                } else {
+                    reg.say(
+                        format!("The link names {r}, but this page has no registry proxy to pull it through."),
+                        true,
+                    );
+                }
+            }
+        });
+        true
     });
 
     let repo_value = move || {
