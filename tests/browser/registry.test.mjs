@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { ROOT, editor, expectProblemCount, launch, openPlayground, replaceText, screenshot, cursorLine, chooseTemplate } from './helpers.mjs';
+import { ROOT, editor, expectProblemCount, launch, openPlayground, screenshot, cursorLine, chooseTemplate } from './helpers.mjs';
 import { missingPrerequisites, startRegistry } from '../registry/harness.mjs';
 
 const require = createRequire(import.meta.url);
@@ -39,6 +39,17 @@ const dependencies = (...refs) => (text) =>
   `${text.trimEnd()}\n\ndependencies:\n${refs.map((r) => `  - ref: ${r}\n    required: true\n    compatibility: "^1.0.0"\n`).join('')}`;
 
 const missing = missingPrerequisites('basic');
+/**
+ * Replaces the open file's text as a paste does. The editor is focused rather than clicked: with
+ * the drawer open the editor is short, and a click at the centre of a long document's content
+ * lands outside its visible part.
+ */
+async function replaceText(page, text) {
+  await editor(page).focus();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(text);
+}
+
 const skip = missing.length > 0 ? `needs ${missing.join(', ')}` : false;
 
 describe('the registry drawer against pacto serve', { skip }, () => {
@@ -79,7 +90,7 @@ describe('the registry drawer against pacto serve', { skip }, () => {
 
   /** The open file's text from its start (the editor renders only what is in view). */
   async function editorTop(page) {
-    await editor(page).click();
+    await editor(page).focus();
     await page.keyboard.press('Control+Home');
     return editor(page).innerText();
   }

@@ -375,6 +375,56 @@ pub fn RegistryDrawer() -> impl IntoView {
                 <section class="registry-panel" aria-labelledby="registry-heading">
                     <h2 id="registry-heading">"Registry"</h2>
                     <p class="proxy-line" class:error=move || matches!(reg.config.get(), Some(Err(_)))>{proxy_line}</p>
+                    <p class="progress" role="status" aria-live="polite">{move || reg.busy.get()}</p>
+                    {move || reg.status.get().map(|(text, error)| view! {
+                        <p class="registry-status" class:error=error role=if error { "alert" } else { "status" }>{text}</p>
+                    })}
+                    {move || {
+                        let details = reg.details.get();
+                        (!details.is_empty()).then(|| view! {
+                            <ul class="registry-details">{details.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
+                        })
+                    }}
+                    {move || reg.auth_for.get().map(|host| {
+                        let user = RwSignal::new(String::new());
+                        let password = RwSignal::new(String::new());
+                        let host_for_submit = host.clone();
+                        view! {
+                            <form class="credentials" on:submit=move |ev| {
+                                ev.prevent_default();
+                                reg.keyring.update_value(|k| k.set(&host_for_submit, Credentials::Basic {
+                                    username: user.get_untracked(),
+                                    password: password.get_untracked(),
+                                }));
+                                reg.auth_for.set(None);
+                                if let Some(op) = reg.pending.get_value() {
+                                    reg.pending.set_value(None);
+                                    run(reg, state, actions, op);
+                                }
+                            }>
+                                <p>{format!("{host} asks who you are. The credentials stay in this page's memory only.")}</p>
+                                <label><span>"Username"</span>
+                                    <input type="text" name="username" autocomplete="username"
+                                        on:input=move |ev| user.set(event_target_value(&ev)) /></label>
+                                <label><span>"Password or token"</span>
+                                    <input type="password" name="password" autocomplete="current-password"
+                                        on:input=move |ev| password.set(event_target_value(&ev)) /></label>
+                                <button type="submit" class="primary">"Sign in and retry"</button>
+                                <button type="button" on:click=move |_| reg.auth_for.set(None)>"Cancel"</button>
+                            </form>
+                        }
+                    })}
+
+                    {move || reg.overwrite.get().map(|(r, shown)| view! {
+                        <div class="confirm" role="alert">
+                            <span>{format!("Overwrite {shown}?")}</span>
+                            <button type="button" class="danger" on:click=move |_| {
+                                run(reg, state, actions, Op::Push { reference: r.clone(), force: true });
+                            }>"Overwrite the tag"</button>
+                            <button type="button" on:click=move |_| reg.overwrite.set(None)>"Keep it"</button>
+                        </div>
+                    })}
+
 
                     <h3>"Pull"</h3>
                     <form class="row" on:submit=move |ev| {
@@ -443,56 +493,6 @@ pub fn RegistryDrawer() -> impl IntoView {
                         </label>
                         <button type="submit" class="primary">"Push"</button>
                     </form>
-                    {move || reg.overwrite.get().map(|(r, shown)| view! {
-                        <div class="confirm" role="alert">
-                            <span>{format!("Overwrite {shown}?")}</span>
-                            <button type="button" class="danger" on:click=move |_| {
-                                run(reg, state, actions, Op::Push { reference: r.clone(), force: true });
-                            }>"Overwrite the tag"</button>
-                            <button type="button" on:click=move |_| reg.overwrite.set(None)>"Keep it"</button>
-                        </div>
-                    })}
-
-                    {move || reg.auth_for.get().map(|host| {
-                        let user = RwSignal::new(String::new());
-                        let password = RwSignal::new(String::new());
-                        let host_for_submit = host.clone();
-                        view! {
-                            <form class="credentials" on:submit=move |ev| {
-                                ev.prevent_default();
-                                reg.keyring.update_value(|k| k.set(&host_for_submit, Credentials::Basic {
-                                    username: user.get_untracked(),
-                                    password: password.get_untracked(),
-                                }));
-                                reg.auth_for.set(None);
-                                if let Some(op) = reg.pending.get_value() {
-                                    reg.pending.set_value(None);
-                                    run(reg, state, actions, op);
-                                }
-                            }>
-                                <p>{format!("{host} asks who you are. The credentials stay in this page's memory only.")}</p>
-                                <label><span>"Username"</span>
-                                    <input type="text" name="username" autocomplete="username"
-                                        on:input=move |ev| user.set(event_target_value(&ev)) /></label>
-                                <label><span>"Password or token"</span>
-                                    <input type="password" name="password" autocomplete="current-password"
-                                        on:input=move |ev| password.set(event_target_value(&ev)) /></label>
-                                <button type="submit" class="primary">"Sign in and retry"</button>
-                                <button type="button" on:click=move |_| reg.auth_for.set(None)>"Cancel"</button>
-                            </form>
-                        }
-                    })}
-
-                    <p class="progress" role="status" aria-live="polite">{move || reg.busy.get()}</p>
-                    {move || reg.status.get().map(|(text, error)| view! {
-                        <p class="registry-status" class:error=error role=if error { "alert" } else { "status" }>{text}</p>
-                    })}
-                    {move || {
-                        let details = reg.details.get();
-                        (!details.is_empty()).then(|| view! {
-                            <ul class="registry-details">{details.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
-                        })
-                    }}
                     {move || reg.last.get().map(|t| {
                         let link = share_ref_link(&t.digest_ref).unwrap_or_default();
                         let exact = t.digest_ref.clone();
