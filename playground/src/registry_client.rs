@@ -309,8 +309,9 @@ impl BundleSource for ProxySource {
 pub fn explain(error: &OciError) -> String {
     let text = error.to_string();
     // The pacto serve proxy's own refusals come back as registry errors with its JSON codes.
-    const PROXY_CODES: [&str; 5] = [
+    const PROXY_CODES: [&str; 6] = [
         "REGISTRY_NOT_ALLOWED",
+        "TARGET_REFUSED",
         "TOKEN_REALM_NOT_ANNOUNCED",
         "CROSS_ORIGIN",
         "HOST_NOT_SERVED",

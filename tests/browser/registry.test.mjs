@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { ROOT, editor, expectProblemCount, launch, openPlayground, screenshot, cursorLine, chooseTemplate } from './helpers.mjs';
-import { missingPrerequisites, startRegistry } from '../registry/harness.mjs';
+import { freePort, missingPrerequisites, startRegistry } from '../registry/harness.mjs';
 
 const require = createRequire(import.meta.url);
 const api = require('../../npm/index.js');
@@ -57,12 +57,14 @@ describe('the registry drawer against pacto serve', { skip }, () => {
   let secured;
   let serve;
   let browser;
+  let silent; // allowlisted, but nothing listens there
   const ref = (repo) => `oci://${registry.host}/${repo}`;
 
   before(async () => {
     registry = await startRegistry();
     secured = await startRegistry({ auth: 'basic', users: { alice: { password: PASSWORD } } });
-    serve = await startServe({ port: 0, localRegistry: false, registries: [registry.url, secured.url] });
+    silent = `127.0.0.1:${await freePort()}`;
+    serve = await startServe({ port: 0, localRegistry: false, registries: [registry.url, secured.url, `http://${silent}`] });
     assert.equal(serve.playground, true, 'npm/dist/playground is missing: run `make build`');
     browser = await launch();
   });
@@ -167,6 +169,23 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     await expectProblemCount(page, 0);
     await screenshot(page, 'registry-pulled');
     assertClean(page);
+    await page.context().close();
+  });
+
+  test('every failure is a message in the page: not found, refused by the proxy, unreachable', async () => {
+    const page = await openPlayground(browser, serve.url);
+    await openDrawer(page);
+    const pull = async (reference, expected) => {
+      await page.getByLabel('Reference', { exact: true }).fill(reference);
+      await page.getByRole('button', { name: 'Pull and open' }).click();
+      await page.getByRole('alert').filter({ hasText: expected }).waitFor();
+    };
+    await pull(`${ref('acme/nothing-here')}:1.0.0`, /^Not found: artifact not found: /);
+    await pull(ref('acme/nothing-here'), /^Not found: /);
+    await pull('oci://127.0.0.2:9/acme/x:1.0.0', /^Refused by the pacto serve proxy: .*REGISTRY_NOT_ALLOWED/);
+    await pull(`oci://${silent}/acme/x:1.0.0`, /^Unreachable: /);
+    await pull('oci://', /^Not a valid reference: /);
+    await screenshot(page, 'registry-unreachable');
     await page.context().close();
   });
 
