@@ -62,9 +62,10 @@ build-playground: setup
 	$(WASM_BINDGEN) --target web --out-dir target/playground-bindgen $(BINDGEN_FLAGS) $(PLAYGROUND_WASM)
 	$(NODE) playground/build.mjs target/playground-bindgen playground/js/dist/editor.js $(PLAYGROUND_OUT)
 
-# Builds everything, then serves the playground on 127.0.0.1 and prints its URL (Ctrl+C stops).
+# Builds everything, then serves the playground on 127.0.0.1 with `pacto serve` (its registry
+# proxy and a local docker-registry, so pull, push, compare and graph work) and prints its URL.
 playground: build browser-deps
-	$(NODE) tests/browser/serve.mjs
+	$(NODE) npm/bin/pacto.js serve --port $${PORT:-8787}
 
 # tests/browser's npm packages (playwright-core, axe-core, sirv), from its lockfile.
 browser-deps:
