@@ -106,6 +106,8 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     await replaceText(page, withService('catalog', '2.0.0')(CONTRACT));
     await expectProblemCount(page, 0);
     await openDrawer(page);
+    // The repository defaults to the default registry and service.name.
+    await page.waitForFunction((expected) => document.querySelector('input[name="push-repo"]')?.value === expected, ref('catalog'));
     await page.getByLabel('Repository', { exact: true }).fill(ref('acme/catalog'));
     // The tag defaults to service.version (shown once edits pause).
     await page.locator('input[name="push-tag"][placeholder="2.0.0"]').waitFor();
@@ -233,6 +235,13 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     const portLine = v100.split('\n').findIndex((l) => l.includes('port: 8080')) + 1;
     await row.getByRole('button').first().click();
     assert.equal(await cursorLine(page), portLine);
+
+    // A new dependency, resolved through the proxy, shows as a graph change.
+    await api.push(`${ref('acme/rates')}:1.2.0`, exampleBundle(withService('rates', '1.2.0')));
+    await replaceText(page, dependencies(ref('acme/rates'))(v100.replace('port: 8080', 'port: 9090')));
+    await page.getByRole('heading', { name: 'Graph changes' }).waitFor();
+    assert.match(await page.locator('.graph-changes').innerText(), /rates added 1\.2\.0/);
+    await screenshot(page, 'registry-compare-graph');
     assertClean(page);
     await page.context().close();
   });

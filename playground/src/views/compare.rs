@@ -153,11 +153,13 @@ pub fn Compare() -> impl IntoView {
     let generation = StoredValue::new(0u64);
 
     Effect::new(move |_| {
-        let new = state.settled.with(|w| w.bundle());
         let Some(base) = reg.baseline.get() else {
+            // Still follow the edits, so setting a baseline later compares the latest text.
+            state.settled.track();
             outcome.set(None);
             return;
         };
+        let new = state.settled.with(|w| w.bundle());
         // Only the newest computation may show its result.
         let mine = generation.get_value() + 1;
         generation.set_value(mine);
