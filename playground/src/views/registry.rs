@@ -344,6 +344,7 @@ pub fn RegistryDrawer() -> impl IntoView {
         }
     };
 
+    let busy = move || reg.busy.with(Option::is_some);
     let proxy_line = move || match reg.config.get() {
         None => "Asking the server for its registry proxy…".to_string(),
         Some(Err(e)) => e,
@@ -437,7 +438,8 @@ pub fn RegistryDrawer() -> impl IntoView {
                                 prop:value=move || reg.pull_ref.get()
                                 on:input=move |ev| reg.pull_ref.set(event_target_value(&ev)) />
                         </label>
-                        <button type="submit">"Pull and open"</button>
+                        // One transfer at a time: a second click would race the first.
+                        <button type="submit" disabled=busy>"Pull and open"</button>
                         <button type="button" title="Open it in a new tab, beside this bundle"
                             on:click=move |_| {
                                 let r = reg.pull_ref.get_untracked().trim().to_string();
@@ -450,7 +452,7 @@ pub fn RegistryDrawer() -> impl IntoView {
                                     _ => reg.say("Not a valid reference: it starts with oci://.", true),
                                 }
                             }>"Open beside"</button>
-                        <button type="button" on:click=move |_| {
+                        <button type="button" disabled=busy on:click=move |_| {
                             let r = reg.pull_ref.get_untracked().trim().to_string();
                             run(reg, state, actions, Op::ListTags(r));
                         }>"List tags"</button>
@@ -491,7 +493,7 @@ pub fn RegistryDrawer() -> impl IntoView {
                                 prop:value=move || reg.tag.get()
                                 on:input=move |ev| reg.tag.set(event_target_value(&ev)) />
                         </label>
-                        <button type="submit" class="primary">"Push"</button>
+                        <button type="submit" class="primary" disabled=busy>"Push"</button>
                     </form>
                     {move || reg.last.get().map(|t| {
                         let link = share_ref_link(&t.digest_ref).unwrap_or_default();
