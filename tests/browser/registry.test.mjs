@@ -170,6 +170,11 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     assert.match(await editorTop(page), /name: catalog[\s\S]*owner: team\/shop/);
     await expectProblemCount(page, 0);
     await screenshot(page, 'registry-pulled');
+    // "Open beside": the same ref in a new tab, which pulls it there.
+    await page.getByLabel('Reference', { exact: true }).fill(`${ref('acme/catalog')}:1.5.0`);
+    const [beside] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: 'Open beside' }).click()]);
+    await beside.getByText(`Pulled ${registry.host}/acme/catalog:1.5.0 into the editor.`).waitFor({ timeout: 20_000 });
+    assert.match(await editor(page).innerText(), /version: 2\.0\.0/, 'this tab keeps its bundle');
     assertClean(page);
     await page.context().close();
   });
