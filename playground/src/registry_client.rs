@@ -246,6 +246,35 @@ impl BlobCache for PageCache {
     }
 }
 
+/// How long a resolved dependency is reused: Compare re-resolves both graphs each time edits
+/// pause, and without this every pause would list tags and fetch manifests again.
+const RECENT_MS: f64 = 30_000.0;
+
+type LoadKey = (String, String);
+
+thread_local! {
+    static RECENT: RefCell<HashMap<LoadKey, (f64, Bundle)>> = RefCell::new(HashMap::new());
+}
+
+fn recent_load(key: &LoadKey) -> Option<Bundle> {
+    let now = js_sys::Date::now();
+    RECENT.with(|r| {
+        r.borrow()
+            .get(key)
+            .filter(|(at, _)| now - at < RECENT_MS)
+            .map(|(_, b)| b.clone())
+    })
+}
+
+fn remember_load(key: LoadKey, bundle: &Bundle) {
+    let now = js_sys::Date::now();
+    RECENT.with(|r| {
+        let mut r = r.borrow_mut();
+        r.retain(|_, (at, _)| now - *at < RECENT_MS);
+        r.insert(key, (now, bundle.clone()));
+    });
+}
+
 /// Options for one operation: through the proxy, with the user's credentials for the ref.
 pub fn options<'a>(
     proxy: &str,
@@ -267,6 +296,9 @@ pub struct ProxySource {
     /// `None`: no proxy, every registry dependency fails with that reason.
     pub proxy: Option<String>,
     pub keyring: Keyring,
+    /// Reuse a dependency loaded in the last few seconds (Compare, recomputed as you type);
+    /// an explicit action (drawing the graph) always asks the registry.
+    pub reuse_recent: bool,
 }
 
 impl BundleSource for ProxySource {
@@ -285,6 +317,10 @@ impl BundleSource for ProxySource {
                         "no registry proxy (the page is not served by pacto serve)",
                     ));
                 };
+                let key = (location.clone(), constraint.clone());
+                if let Some(bundle) = self.reuse_recent.then(|| recent_load(&key)).flatten() {
+                    return Ok(bundle);
+                }
                 let raw = format!("oci://{location}");
                 let opts = options(proxy, &self.keyring, &raw, None);
                 let constraint = (!constraint.is_empty()).then_some(constraint.as_str());
@@ -299,6 +335,7 @@ impl BundleSource for ProxySource {
                 )
                 .await
                 .map_err(|e| SourceError::new(explain(&e)))?;
+                remember_load(key, &pulled.bundle);
                 Ok(pulled.bundle)
             }
         }

@@ -167,6 +167,7 @@ pub fn Compare() -> impl IntoView {
         let source = ProxySource {
             proxy: reg.proxy(),
             keyring: reg.keyring.get_value(),
+            reuse_recent: true,
         };
         spawn_local(async move {
             let result = diff_with_graphs(

@@ -89,6 +89,7 @@ pub fn GraphPanel() -> impl IntoView {
         let source = ProxySource {
             proxy: reg.proxy(),
             keyring: reg.keyring.get_value(),
+            reuse_recent: false,
         };
         spawn_local(async move {
             match graph::resolve(&bundle, ".", &source).await {
