@@ -26,6 +26,7 @@ for (const f of readdirSync(staging)) if (f.endsWith('.d.ts')) rmSync(join(stagi
 cpSync(editorBundle, join(staging, 'editor.js'));
 cpSync(join(here, 'main.js'), join(staging, 'main.js'));
 cpSync(join(here, 'style.css'), join(staging, 'style.css'));
+cpSync(join(here, 'registry.css'), join(staging, 'registry.css'));
 
 function files(dir) {
   return readdirSync(dir).flatMap((name) => {

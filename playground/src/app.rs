@@ -882,6 +882,7 @@ pub fn App() -> impl IntoView {
             </header>
             <MessageBar />
             <SharePanel />
+            <crate::views::registry::RegistryDrawer />
             <main class="workspace">
                 <Files />
                 <Splitter which="files" label="Resize the files panel" />

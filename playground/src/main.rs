@@ -4,6 +4,7 @@
 mod app;
 mod editor;
 mod markdown;
+mod registry_client;
 mod share;
 mod storage;
 mod templates;

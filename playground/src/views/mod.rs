@@ -1,8 +1,11 @@
 //! The panels around the editor. Each reads the app state and changes it only through the
 //! actions in `app.rs`; no view reaches into another.
 
+pub mod compare;
 pub mod dialog;
 pub mod doc;
 pub mod explain;
 pub mod files;
+pub mod graph;
 pub mod problems;
+pub mod registry;
