@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use pacto_core::graph::{BundleSource, DepRef, SourceError};
+use pacto_core::oci::client::ERROR_BODY_LIMIT;
 use pacto_core::oci::{
     self, BlobCache, Credentials, HttpRequest, HttpResponse, Method, OciError, RegistryOptions,
     Transport, TransportError,
@@ -78,11 +79,32 @@ impl Transport for BrowserFetch {
                 }
             }
         }
-        let body = if request.method == Method::Head {
+        // The core's bounds (`max_body`): a larger Content-Length is refused before reading,
+        // a longer body after. The page only talks to `pacto serve`, whose proxy caps what it
+        // relays (blobs 64 MiB, manifests 4 MiB), so a body read whole stays bounded too.
+        let limit = if (200..300).contains(&status) {
+            request.max_body
+        } else {
+            ERROR_BODY_LIMIT
+        };
+        let declared = header_list
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+            .and_then(|(_, v)| v.trim().parse::<u64>().ok());
+        if let Some(declared) = declared.filter(|n| *n > limit && (200..300).contains(&status)) {
+            return Err(TransportError::too_large(Some(declared)));
+        }
+        let mut body = if request.method == Method::Head {
             Vec::new()
         } else {
             read_body(&response).await?
         };
+        if body.len() as u64 > limit {
+            if (200..300).contains(&status) {
+                return Err(TransportError::too_large(None));
+            }
+            body.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        }
         Ok(HttpResponse {
             status,
             headers: header_list,
@@ -131,10 +153,7 @@ fn failure(error: &JsValue) -> TransportError {
         .as_string()
         .or_else(|| error.as_string())
         .unwrap_or_else(|| "fetch failed".to_string());
-    TransportError {
-        message,
-        temporary: false,
-    }
+    TransportError::new(message)
 }
 
 /// One registry the proxy allows (from `/api/config`).
@@ -181,12 +200,10 @@ pub async fn load_config() -> Result<ProxyConfig, String> {
     let Some(base) = proxy_base() else {
         return Err(NO_PROXY.to_string());
     };
-    let request = HttpRequest {
-        method: Method::Get,
-        url: format!("{base}api/config"),
-        headers: vec![("Accept".to_string(), "application/json".to_string())],
-        body: Vec::new(),
-    };
+    let mut request = HttpRequest::new(Method::Get, format!("{base}api/config"));
+    request
+        .headers
+        .push(("Accept".to_string(), "application/json".to_string()));
     let response = BrowserFetch.send(request).await.map_err(|_| NO_PROXY)?;
     if response.status != 200 {
         return Err(NO_PROXY.to_string());
