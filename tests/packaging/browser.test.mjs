@@ -119,6 +119,8 @@ test('Vite (current major): the dev server serves the recipe as is', async () =>
   const child = spawn(process.execPath, [path.join(TOOLS_BIN, 'vite'), '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Plain text: with colours the port is wrapped in escape codes (as under CI=true).
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
   });
   let log = '';
   child.stdout.on('data', (d) => (log += d));
@@ -127,7 +129,8 @@ test('Vite (current major): the dev server serves the recipe as is', async () =>
     await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`vite dev did not start:\n${log}`)), 30_000);
       child.stdout.on('data', () => {
-        if (log.includes(`:${port}/`)) {
+        // eslint-disable-next-line no-control-regex
+        if (log.replace(/\x1b\[[0-9;]*m/g, '').includes(`:${port}/`)) {
           clearTimeout(timer);
           resolve();
         }
