@@ -320,6 +320,8 @@ fn dump() {
         "self-cycle",
         "long-cycle",
         "doc-full",
+        "mutual-siblings",
+        "cycle-to-root",
     ] {
         let source = MemorySource::from_dir(&base.join(name).join("tree"));
         let root = std::fs::read_to_string(base.join(name).join("root.txt"))

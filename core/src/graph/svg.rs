@@ -279,6 +279,8 @@ enum EdgePath {
     },
     /// Straight from the source's bottom to the target's top (or a loop for a self edge).
     Straight,
+    /// A bow between the two nodes' centres, for the second edge of a pair drawn both ways.
+    Bent,
 }
 
 /// A curve as layout-rs draws it, and whether it has a head at its start and at its end.
@@ -389,9 +391,12 @@ fn layered(nodes: &[NodeView], edges: &[EdgeView]) -> Option<Placement> {
             let Some((path, head)) = recorder.arrows.get(&first) else {
                 return EdgePath::Straight;
             };
-            // A later edge between the same pair in the other direction reuses the curve reversed.
-            let reversed = k != first && edges.get(first).is_some_and(|f| f.from != edge.from);
-            routed(path, *head, reversed)
+            // The other direction between the same pair (a two-service cycle) bows beside the
+            // laid-out curve instead of hiding under it.
+            if k != first && edges.get(first).is_some_and(|f| f.from != edge.from) {
+                return EdgePath::Bent;
+            }
+            routed(path, *head, false)
         })
         .collect();
     Some(Placement {
@@ -555,6 +560,7 @@ fn draw(
                 ..
             } => (d.clone(), *head_at_start, (mid.0 + dx, mid.1 + dy)),
             EdgePath::Straight => straight(nodes, placed, edge, dx, dy),
+            EdgePath::Bent => bent(nodes, placed, edge, dx, dy),
         };
         let head = if head_at_start {
             "marker-start"
@@ -563,7 +569,7 @@ fn draw(
         };
         let transform = match path {
             EdgePath::Routed { .. } => format!(" transform=\"translate({dx:.1} {dy:.1})\""),
-            EdgePath::Straight => String::new(),
+            EdgePath::Straight | EdgePath::Bent => String::new(),
         };
         let _ = write!(
             out,
@@ -672,6 +678,37 @@ fn straight(
     };
     let d = format!("M {sx:.1} {sy:.1} L {ex:.1} {ey:.1}");
     (d, false, ((sx + ex) / 2.0, (sy + ey) / 2.0))
+}
+
+/// A quadratic bow from the source's edge to the target's, 36 px to the side of the line
+/// between their centres, and its midpoint.
+fn bent(
+    nodes: &[NodeView],
+    placed: &Placement,
+    edge: &EdgeView,
+    dx: f64,
+    dy: f64,
+) -> (String, bool, (f64, f64)) {
+    let centre = |i: usize| {
+        let (x, y) = placed.nodes.get(i).copied().unwrap_or((0.0, 0.0));
+        let w = nodes.get(i).map_or(0.0, |n| n.width);
+        (x + dx + w / 2.0, y + dy + NODE_HEIGHT / 2.0)
+    };
+    let ((fx, fy), (tx, ty)) = (centre(edge.from), centre(edge.to));
+    let (vx, vy) = (tx - fx, ty - fy);
+    let length = (vx * vx + vy * vy).sqrt().max(1.0);
+    let (ux, uy) = (vx / length, vy / length);
+    // Leave and arrive at the boxes' rims (half height along the line), bowed to the right.
+    let rim = NODE_HEIGHT / 2.0 + 2.0;
+    let (sx, sy) = (fx + ux * rim, fy + uy * rim);
+    let (ex, ey) = (tx - ux * rim, ty - uy * rim);
+    let (cx, cy) = ((sx + ex) / 2.0 - uy * 36.0, (sy + ey) / 2.0 + ux * 36.0);
+    let d = format!("M {sx:.1} {sy:.1} Q {cx:.1} {cy:.1}, {ex:.1} {ey:.1}");
+    (
+        d,
+        false,
+        ((sx + ex) / 2.0 - uy * 18.0, (sy + ey) / 2.0 + ux * 18.0),
+    )
 }
 
 fn header(
