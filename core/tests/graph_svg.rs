@@ -194,6 +194,12 @@ fn cycles_conflicts_shared_and_failures_are_marked() {
     assert_eq!(graph.cycles().len(), 2);
     assert_eq!(cycle_edges.len(), 4);
     assert_eq!(drawn.text.iter().filter(|t| *t == "cycle").count(), 1);
+    let closing: Vec<_> = drawn
+        .edges
+        .iter()
+        .filter(|e| e.2.contains("pacto-closes-cycle"))
+        .collect();
+    assert_eq!(closing.len(), 1, "a -> app closes both cycles");
     assert!(drawn.edges.iter().any(|e| e.2.contains("pacto-optional")));
     assert!(svg.contains("stroke-dasharray=\"6 4\""));
 }

@@ -168,6 +168,9 @@ fn views(graph: &Graph) -> (Vec<NodeView>, Vec<EdgeView>) {
             if closes || cycle_edges.contains(&dep.id) {
                 classes.push("pacto-cycle");
             }
+            if closes {
+                classes.push("pacto-closes-cycle");
+            }
             let error = dep.error();
             if error.is_some() {
                 classes.push("pacto-error");
