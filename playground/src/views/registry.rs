@@ -87,9 +87,11 @@ impl RegistryState {
 
 /// Where a push goes when the user has not said: `oci://<default registry>/<service.name>`.
 fn default_repository(config: Option<&ProxyConfig>, ws: &Workspace) -> String {
+    // Without an allowlisted registry there is nowhere to push; the field shows the shape of a
+    // ref for the user to complete.
     let host = config
         .and_then(ProxyConfig::default_host)
-        .unwrap_or("localhost:5000");
+        .unwrap_or("registry.example.com");
     let name = pacto_core::parse(ws.contract_text())
         .ok()
         .map(|p| p.contract.service.name.clone())
@@ -360,7 +362,15 @@ pub fn RegistryDrawer() -> impl IntoView {
                     s
                 })
                 .collect();
-            format!("Through pacto serve {}: {}", c.version, hosts.join(", "))
+            if hosts.is_empty() {
+                format!(
+                    "Through pacto serve {}: no registry is allowlisted (start it with --registry \
+                     HOST, or without --no-local-registry for a local one)",
+                    c.version
+                )
+            } else {
+                format!("Through pacto serve {}: {}", c.version, hosts.join(", "))
+            }
         }
     };
 
