@@ -46,17 +46,37 @@ function findBinary(env) {
   return undefined;
 }
 
-function freePort() {
+/** A free loopback port: `wanted` when it is free, else one the system picks. */
+function freePort(wanted = 0) {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.on('error', (error) => {
+      if (wanted !== 0) resolve(freePort(0));
+      else reject(error);
+    });
+    server.listen(wanted, '127.0.0.1', () => {
       const { port } = server.address();
       server.close(() => resolve(port));
     });
   });
 }
+
+/**
+ * The port the registry of this data directory had last time: refs pushed to it name
+ * `127.0.0.1:<port>`, so keeping the port keeps those refs (and share links) working across
+ * restarts. 0 when there is none.
+ */
+function rememberedPort(dataDir) {
+  try {
+    const port = Number(fs.readFileSync(path.join(dataDir, PORT_FILE), 'utf8').trim());
+    return Number.isInteger(port) && port >= 1024 && port <= 65535 ? port : 0;
+  } catch {
+    return 0;
+  }
+}
+
+const PORT_FILE = 'pacto-serve-port';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -82,9 +102,15 @@ async function startLocalRegistry({ dataDir, env = process.env }) {
   let lastError;
   // A port that was free a moment ago may be taken before the registry binds it: try again.
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    const registry = await launch(binary, dataDir, await freePort());
+    const port = await freePort(attempt === 0 ? rememberedPort(dataDir) : 0);
+    const registry = await launch(binary, dataDir, port);
     try {
       await registry.ready();
+      try {
+        fs.writeFileSync(path.join(dataDir, PORT_FILE), `${port}\n`, { mode: 0o600 });
+      } catch {
+        // Not remembered: the next start picks a port again.
+      }
       return registry;
     } catch (error) {
       lastError = error;

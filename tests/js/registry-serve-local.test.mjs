@@ -49,6 +49,8 @@ describe('the local registry', () => {
     const second = await startServe(['--data-dir', dataDir], { env });
     try {
       const host2 = /docker-registry on (127\.0\.0\.1:\d+)/.exec(second.stdout())[1];
+      // The same port as before (it was free): refs and share links naming it keep working.
+      assert.equal(host2, host);
       const pulled = await api.pull(`oci://${host2}/acme/kept:1.8.0`, { proxy: second.url });
       assert.equal(pulled.manifestDigest, pushed.digest);
       sameBundle(pulled.bundle, full);
