@@ -2,8 +2,9 @@
 // against `pacto serve` (npm/serve) in front of real docker-registry processes
 // (tests/registry/harness.mjs): an anonymous one and an htpasswd one. Push, tag-less pull into a
 // fresh page, the overwrite confirmation, wrong credentials, compare with a pulled version, the
-// dependency graph with a cycle, and a share-by-reference link. What the registry holds is
-// checked with the JS API talking to the registry directly, not through the page.
+// dependency graph with a cycle, a share-by-reference link, and compare with a .tar.gz baseline.
+// What the registry holds is checked with the JS API talking to the registry directly, not
+// through the page.
 // Screenshots: artifacts/playground/registry-*.png.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -247,6 +248,43 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     await page.getByRole('heading', { name: 'Graph changes' }).waitFor();
     assert.match(await page.locator('.graph-changes').innerText(), /rates added 1\.2\.0/);
     await screenshot(page, 'registry-compare-graph');
+    assertClean(page);
+    await page.context().close();
+  });
+
+  test('compare with the old side from a .tar.gz against an edited bundle: BREAKING, the port change listed', async () => {
+    const v100 = withService('shop', '1.0.0')(CONTRACT);
+    // The archive as `pacto pack` makes it (the npm package's pack), chosen in the file picker.
+    const archive = Buffer.from(api.pack(exampleBundle(() => v100)));
+    assert.deepEqual(Object.keys(api.unpack(archive)).filter((k) => !k.endsWith('/')).sort(), [...FILES].sort());
+    const page = await openPlayground(browser, serve.url);
+    await chooseTemplate(page, 'Stateless HTTP API');
+    await replaceText(page, v100.replace('port: 8080', 'port: 9090'));
+    await expectProblemCount(page, 0);
+    await openDrawer(page);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Baseline from .tar.gz…' }).click()]);
+    assert.equal(chooser.isMultiple(), false);
+    await chooser.setFiles({ name: 'shop-1.0.0.tar.gz', mimeType: 'application/gzip', buffer: archive });
+    await page.getByText('Old side: shop-1.0.0.tar.gz').waitFor();
+    const verdict = page.locator('.verdict');
+    await verdict.filter({ hasText: /^BREAKING/ }).waitFor();
+    const row = page.locator('tr.change').filter({ hasText: '9090' });
+    assert.match(await row.innerText(), /BREAKING[\s\S]*interfaces[\s\S]*port[\s\S]*8080[\s\S]*9090/);
+    // The template's other files are the example's: the port is the one change.
+    assert.match(await verdict.innerText(), /^BREAKING\s+1 change against shop-1\.0\.0\.tar\.gz$/);
+    await verdict.scrollIntoViewIfNeeded();
+    await screenshot(page, 'registry-compare-tarball');
+
+    // Back to the archive's port: nothing breaks any more.
+    await replaceText(page, v100);
+    await verdict.filter({ hasText: /^NON_BREAKING/ }).waitFor();
+    assert.equal(await page.locator('tr.change').filter({ hasText: '9090' }).count(), 0);
+
+    // A file that is not a bundle archive: a message, and the old side stays.
+    const [again] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Baseline from .tar.gz…' }).click()]);
+    await again.setFiles({ name: 'notes.tar.gz', mimeType: 'application/gzip', buffer: Buffer.from('not a gzip stream') });
+    await page.getByRole('alert').filter({ hasText: /^notes\.tar\.gz is not a bundle archive: / }).waitFor();
+    await page.getByText('Old side: shop-1.0.0.tar.gz').waitFor();
     assertClean(page);
     await page.context().close();
   });
