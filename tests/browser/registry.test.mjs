@@ -2,8 +2,8 @@
 // against `pacto serve` (npm/serve) in front of real docker-registry processes
 // (tests/registry/harness.mjs): an anonymous one and an htpasswd one. Push, tag-less pull into a
 // fresh page, the overwrite confirmation, wrong credentials, compare with a pulled version, the
-// dependency graph with a cycle, a share-by-reference link, and compare with a .tar.gz baseline.
-// What the registry holds is checked with the JS API talking to the registry directly, not
+// dependency graph with a cycle, a share-by-reference link, compare with a .tar.gz baseline, and
+// a registry that lies about a blob's bytes (tests/registry/lying.mjs). What the registry holds is checked with the JS API talking to the registry directly, not
 // through the page.
 // Screenshots: artifacts/playground/registry-*.png.
 import assert from 'node:assert/strict';
@@ -14,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { ROOT, editor, expectProblemCount, launch, openPlayground, screenshot, cursorLine, chooseTemplate } from './helpers.mjs';
 import { freePort, missingPrerequisites, startRegistry } from '../registry/harness.mjs';
+import { artifact, startLyingRegistry } from '../registry/lying.mjs';
 
 const require = createRequire(import.meta.url);
 const api = require('../../npm/index.js');
@@ -363,5 +364,44 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     await screenshot(page, 'registry-share-ref');
     assertClean(page);
     await page.context().close();
+  });
+
+  test('a registry that sends other bytes for a layer: "Digest mismatch", and nothing is opened', async () => {
+    // The manifest names the honest layer's digest; the blob served under it has one byte changed
+    // (same length, so only the digest can tell).
+    const honest = Buffer.from(api.pack(exampleBundle(withService('forged', '1.0.0'))));
+    const good = artifact(honest);
+    const forged = Buffer.from(honest);
+    forged[forged.length - 1] ^= 0xff;
+    const configDigest = JSON.parse(good.manifest).config.digest;
+    const liar = await startLyingRegistry();
+    liar.serve('acme/forged', { manifest: good.manifest, blobs: { [configDigest]: good.config, [good.layerDigest]: forged }, tags: ['1.0.0'] });
+    const lyingServe = await startServe({ port: 0, localRegistry: false, registries: [liar.url] });
+    try {
+      const page = await openPlayground(browser, lyingServe.url);
+      const before = await editorTop(page);
+      const filesBefore = await page.locator('nav.files').innerText();
+      await openDrawer(page);
+      await page.getByLabel('Reference', { exact: true }).fill(`oci://${liar.host}/acme/forged:1.0.0`);
+      await page.getByRole('button', { name: 'Pull and open' }).click();
+      const alert = page.getByRole('alert').filter({ hasText: /^Digest mismatch \(the registry sent other bytes\): / });
+      await alert.waitFor();
+      assert.ok((await alert.innerText()).includes(good.layerDigest), 'the message names the layer');
+      await screenshot(page, 'registry-digest-mismatch');
+      // The page really asked the registry for that layer, through the proxy.
+      assert.ok(liar.count(`/blobs/${good.layerDigest}`, 'GET') >= 1, 'the layer was fetched');
+      // Nothing opened: the editor keeps its text and its files, nothing to use as a baseline.
+      assert.equal(await editorTop(page), before);
+      assert.doesNotMatch(before, /forged/);
+      assert.equal(await page.locator('nav.files').innerText(), filesBefore);
+      assert.equal(await page.getByText(/^Pulled /).count(), 0);
+      assert.equal(await page.getByRole('heading', { name: /forged/ }).count(), 0);
+      assert.equal(await page.getByRole('button', { name: 'Use the pulled bundle as the compare baseline' }).count(), 0);
+      assertClean(page);
+      await page.context().close();
+    } finally {
+      await lyingServe.close();
+      await liar.stop();
+    }
   });
 });
