@@ -6,6 +6,9 @@
 //   - keystroke to diagnostics: from the keydown event's timestamp to the moment both the editor's
 //     squiggles and the "Problems (N)" heading show the new result, for a ~1 KB contract
 //     (examples/stateless-http-api) and examples/full; target p95 <= 16 ms (one frame at 60 Hz)
+//   - Compare on a 2,000-path OpenAPI pair (bench/lib/openapi-gen.mjs): .tar.gz baseline chosen →
+//     verdict shown, with the npm package's diff() in Node as the peer; then keystroke to
+//     diagnostics with that baseline set, typed without pauses and with 200 ms pauses
 
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
