@@ -2,8 +2,9 @@
 // against `pacto serve` (npm/serve) in front of real docker-registry processes
 // (tests/registry/harness.mjs): an anonymous one and an htpasswd one. Push, tag-less pull into a
 // fresh page, the overwrite confirmation, wrong credentials, compare with a pulled version, the
-// dependency graph with a cycle, and a share-by-reference link. What the registry holds is
-// checked with the JS API talking to the registry directly, not through the page.
+// dependency graph with a cycle, a share-by-reference link, compare with a .tar.gz baseline, and
+// a registry that lies about a blob's bytes (tests/registry/lying.mjs). What the registry holds is checked with the JS API talking to the registry directly, not
+// through the page.
 // Screenshots: artifacts/playground/registry-*.png.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { ROOT, editor, expectProblemCount, launch, openPlayground, screenshot, cursorLine, chooseTemplate } from './helpers.mjs';
 import { freePort, missingPrerequisites, startRegistry } from '../registry/harness.mjs';
+import { artifact, startLyingRegistry } from '../registry/lying.mjs';
 
 const require = createRequire(import.meta.url);
 const api = require('../../npm/index.js');
@@ -251,6 +253,43 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     await page.context().close();
   });
 
+  test('compare with the old side from a .tar.gz against an edited bundle: BREAKING, the port change listed', async () => {
+    const v100 = withService('shop', '1.0.0')(CONTRACT);
+    // The archive as `pacto pack` makes it (the npm package's pack), chosen in the file picker.
+    const archive = Buffer.from(api.pack(exampleBundle(() => v100)));
+    assert.deepEqual(Object.keys(api.unpack(archive)).filter((k) => !k.endsWith('/')).sort(), [...FILES].sort());
+    const page = await openPlayground(browser, serve.url);
+    await chooseTemplate(page, 'Stateless HTTP API');
+    await replaceText(page, v100.replace('port: 8080', 'port: 9090'));
+    await expectProblemCount(page, 0);
+    await openDrawer(page);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Baseline from .tar.gz…' }).click()]);
+    assert.equal(chooser.isMultiple(), false);
+    await chooser.setFiles({ name: 'shop-1.0.0.tar.gz', mimeType: 'application/gzip', buffer: archive });
+    await page.getByText('Old side: shop-1.0.0.tar.gz').waitFor();
+    const verdict = page.locator('.verdict');
+    await verdict.filter({ hasText: /^BREAKING/ }).waitFor();
+    const row = page.locator('tr.change').filter({ hasText: '9090' });
+    assert.match(await row.innerText(), /BREAKING[\s\S]*interfaces[\s\S]*port[\s\S]*8080[\s\S]*9090/);
+    // The template's other files are the example's: the port is the one change.
+    assert.match(await verdict.innerText(), /^BREAKING\s+1 change against shop-1\.0\.0\.tar\.gz$/);
+    await verdict.scrollIntoViewIfNeeded();
+    await screenshot(page, 'registry-compare-tarball');
+
+    // Back to the archive's port: nothing breaks any more.
+    await replaceText(page, v100);
+    await verdict.filter({ hasText: /^NON_BREAKING/ }).waitFor();
+    assert.equal(await page.locator('tr.change').filter({ hasText: '9090' }).count(), 0);
+
+    // A file that is not a bundle archive: a message, and the old side stays.
+    const [again] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Baseline from .tar.gz…' }).click()]);
+    await again.setFiles({ name: 'notes.tar.gz', mimeType: 'application/gzip', buffer: Buffer.from('not a gzip stream') });
+    await page.getByRole('alert').filter({ hasText: /^notes\.tar\.gz is not a bundle archive: / }).waitFor();
+    await page.getByText('Old side: shop-1.0.0.tar.gz').waitFor();
+    assertClean(page);
+    await page.context().close();
+  });
+
   test('the dependency graph: both dependencies, their edges, and the cycle highlighted', async () => {
     // checkout -> payments, ledger; ledger -> audit -> ledger: a cycle, resolved through the proxy.
     await api.push(`${ref('acme/payments')}:1.0.0`, exampleBundle(withService('payments', '1.0.0')));
@@ -325,5 +364,44 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     await screenshot(page, 'registry-share-ref');
     assertClean(page);
     await page.context().close();
+  });
+
+  test('a registry that sends other bytes for a layer: "Digest mismatch", and nothing is opened', async () => {
+    // The manifest names the honest layer's digest; the blob served under it has one byte changed
+    // (same length, so only the digest can tell).
+    const honest = Buffer.from(api.pack(exampleBundle(withService('forged', '1.0.0'))));
+    const good = artifact(honest);
+    const forged = Buffer.from(honest);
+    forged[forged.length - 1] ^= 0xff;
+    const configDigest = JSON.parse(good.manifest).config.digest;
+    const liar = await startLyingRegistry();
+    liar.serve('acme/forged', { manifest: good.manifest, blobs: { [configDigest]: good.config, [good.layerDigest]: forged }, tags: ['1.0.0'] });
+    const lyingServe = await startServe({ port: 0, localRegistry: false, registries: [liar.url] });
+    try {
+      const page = await openPlayground(browser, lyingServe.url);
+      const before = await editorTop(page);
+      const filesBefore = await page.locator('nav.files').innerText();
+      await openDrawer(page);
+      await page.getByLabel('Reference', { exact: true }).fill(`oci://${liar.host}/acme/forged:1.0.0`);
+      await page.getByRole('button', { name: 'Pull and open' }).click();
+      const alert = page.getByRole('alert').filter({ hasText: /^Digest mismatch \(the registry sent other bytes\): / });
+      await alert.waitFor();
+      assert.ok((await alert.innerText()).includes(good.layerDigest), 'the message names the layer');
+      await screenshot(page, 'registry-digest-mismatch');
+      // The page really asked the registry for that layer, through the proxy.
+      assert.ok(liar.count(`/blobs/${good.layerDigest}`, 'GET') >= 1, 'the layer was fetched');
+      // Nothing opened: the editor keeps its text and its files, nothing to use as a baseline.
+      assert.equal(await editorTop(page), before);
+      assert.doesNotMatch(before, /forged/);
+      assert.equal(await page.locator('nav.files').innerText(), filesBefore);
+      assert.equal(await page.getByText(/^Pulled /).count(), 0);
+      assert.equal(await page.getByRole('heading', { name: /forged/ }).count(), 0);
+      assert.equal(await page.getByRole('button', { name: 'Use the pulled bundle as the compare baseline' }).count(), 0);
+      assertClean(page);
+      await page.context().close();
+    } finally {
+      await lyingServe.close();
+      await liar.stop();
+    }
   });
 });
