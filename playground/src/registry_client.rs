@@ -3,157 +3,27 @@
 //! proxy's `/api/config`, a `BundleSource` that pulls dependencies through it, and the failures
 //! as sentences a person can act on.
 //!
-//! The transport follows the npm package's `wasm/src/fetch.rs` (browser half only): every JS
-//! failure becomes a `TransportError` with its text, nothing panics. It is not shared code
-//! because that crate is a wasm-bindgen library with its own JS glue, which the playground must
-//! not link.
+//! The transport is `pacto-fetch`'s, the same as the npm package's: bodies bounded by the
+//! core's `max_body` and read as a stream, an idle timeout and a deadline per operation, every JS
+//! failure a `TransportError` with its text.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use pacto_core::graph::{BundleSource, DepRef, SourceError};
-use pacto_core::oci::client::ERROR_BODY_LIMIT;
 use pacto_core::oci::{
-    self, BlobCache, Credentials, HttpRequest, HttpResponse, Method, OciError, RegistryOptions,
-    Transport, TransportError,
+    self, BlobCache, Credentials, HttpRequest, Method, OciError, RegistryOptions, Transport,
 };
 use pacto_core::version::Version;
 use pacto_core::Bundle;
+use pacto_fetch::{FetchTransport, TimeBounds};
 use serde::Deserialize;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen::JsValue;
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(catch, js_name = fetch)]
-    fn global_fetch(url: &str, init: &Object) -> Result<Promise, JsValue>;
-}
-
-fn get(target: &JsValue, key: &str) -> JsValue {
-    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn set(target: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
-}
-
-/// `fetch` as the core's transport. Same-origin requests only (the proxy), so the browser's
-/// redirect handling never carries credentials elsewhere.
-pub struct BrowserFetch;
-
-impl Transport for BrowserFetch {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let init = Object::new();
-        set(&init, "method", &JsValue::from_str(request.method.as_str()));
-        let headers = Array::new();
-        for (name, value) in &request.headers {
-            headers.push(&Array::of2(
-                &JsValue::from_str(name),
-                &JsValue::from_str(value),
-            ));
-        }
-        set(&init, "headers", &headers);
-        // Never the browser's own cookies or cached credentials: only what the user typed.
-        set(&init, "credentials", &JsValue::from_str("omit"));
-        set(&init, "cache", &JsValue::from_str("no-store"));
-        if !request.body.is_empty() || matches!(request.method, Method::Put | Method::Post) {
-            set(&init, "body", &Uint8Array::from(request.body.as_slice()));
-        }
-        let promise = global_fetch(&request.url, &init).map_err(|e| failure(&e))?;
-        let response = JsFuture::from(promise).await.map_err(|e| failure(&e))?;
-        let status = get(&response, "status")
-            .as_f64()
-            .filter(|s| (0.0..=999.0).contains(s))
-            .map_or(0, |s| s as u16);
-        if status == 0 {
-            return Err(TransportError::new("the answer is not readable"));
-        }
-        let mut header_list = Vec::new();
-        if let Ok(Some(entries)) = js_sys::try_iter(&get(&response, "headers")) {
-            for entry in entries.flatten() {
-                let pair: Array = entry.unchecked_into();
-                if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-                    header_list.push((k, v));
-                }
-            }
-        }
-        // The core's bounds (`max_body`): a larger Content-Length is refused before reading,
-        // a longer body after. The page only talks to `pacto serve`, whose proxy caps what it
-        // relays (blobs 64 MiB, manifests 4 MiB), so a body read whole stays bounded too.
-        let limit = if (200..300).contains(&status) {
-            request.max_body
-        } else {
-            ERROR_BODY_LIMIT
-        };
-        let declared = header_list
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-            .and_then(|(_, v)| v.trim().parse::<u64>().ok());
-        if let Some(declared) = declared.filter(|n| *n > limit && (200..300).contains(&status)) {
-            return Err(TransportError::too_large(Some(declared)));
-        }
-        let mut body = if request.method == Method::Head {
-            Vec::new()
-        } else {
-            read_body(&response).await?
-        };
-        if body.len() as u64 > limit {
-            if (200..300).contains(&status) {
-                return Err(TransportError::too_large(None));
-            }
-            body.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        }
-        Ok(HttpResponse {
-            status,
-            headers: header_list,
-            body,
-        })
-    }
-
-    async fn wait(&self, millis: u32) {
-        gloo_sleep(millis).await;
-    }
-}
-
-async fn gloo_sleep(millis: u32) {
-    let promise = Promise::new(&mut |resolve, _reject| {
-        let set_timeout = get(&js_sys::global(), "setTimeout");
-        let called = set_timeout.dyn_ref::<Function>().map(|f| {
-            f.call2(
-                &JsValue::UNDEFINED,
-                &resolve,
-                &JsValue::from_f64(f64::from(millis)),
-            )
-        });
-        if !matches!(called, Some(Ok(_))) {
-            let _ = resolve.call0(&JsValue::UNDEFINED);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
-}
-
-async fn read_body(response: &JsValue) -> Result<Vec<u8>, TransportError> {
-    let method = get(response, "arrayBuffer");
-    let Some(method) = method.dyn_ref::<Function>() else {
-        return Err(TransportError::new("the response has no body reader"));
-    };
-    let promise: Promise = method
-        .call0(response)
-        .map_err(|e| failure(&e))?
-        .dyn_into()
-        .map_err(|_| TransportError::new("arrayBuffer() did not return a promise"))?;
-    let buffer = JsFuture::from(promise).await.map_err(|e| failure(&e))?;
-    Ok(Uint8Array::new(&buffer).to_vec())
-}
-
-fn failure(error: &JsValue) -> TransportError {
-    let message = get(error, "message")
-        .as_string()
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| "fetch failed".to_string());
-    TransportError::new(message)
+/// The transport of one registry operation: the shared fetch transport (bounded bodies, idle
+/// timeout, deadline), for a page that talks only to its own `pacto serve`.
+pub fn transport() -> FetchTransport {
+    FetchTransport::for_page(TimeBounds::default())
 }
 
 /// One registry the proxy allows (from `/api/config`).
@@ -204,7 +74,7 @@ pub async fn load_config() -> Result<ProxyConfig, String> {
     request
         .headers
         .push(("Accept".to_string(), "application/json".to_string()));
-    let response = BrowserFetch.send(request).await.map_err(|_| NO_PROXY)?;
+    let response = transport().send(request).await.map_err(|_| NO_PROXY)?;
     if response.status != 200 {
         return Err(NO_PROXY.to_string());
     }
@@ -341,17 +211,14 @@ impl BundleSource for ProxySource {
                 let raw = format!("oci://{location}");
                 let opts = options(proxy, &self.keyring, &raw, None);
                 let constraint = (!constraint.is_empty()).then_some(constraint.as_str());
-                let resolved = oci::resolve(&BrowserFetch, &raw, constraint, &opts)
+                // One operation, one deadline: resolving and pulling this dependency.
+                let fetch = transport();
+                let resolved = oci::resolve(&fetch, &raw, constraint, &opts)
                     .await
                     .map_err(|e| SourceError::new(explain(&e)))?;
-                let pulled = oci::pull(
-                    &BrowserFetch,
-                    &format!("oci://{resolved}"),
-                    &opts,
-                    &PageCache,
-                )
-                .await
-                .map_err(|e| SourceError::new(explain(&e)))?;
+                let pulled = oci::pull(&fetch, &format!("oci://{resolved}"), &opts, &PageCache)
+                    .await
+                    .map_err(|e| SourceError::new(explain(&e)))?;
                 remember_load(key, &pulled.bundle);
                 Ok(pulled.bundle)
             }

@@ -7,7 +7,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 mod diff;
-mod fetch;
 mod graph;
 mod registry;
 mod source;

@@ -8,8 +8,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::fetch::{FetchTransport, TimeBounds};
 use crate::{bundle_from_js, to_js};
+use pacto_fetch::{FetchTransport, TimeBounds};
 
 #[wasm_bindgen(typescript_custom_section)]
 const REGISTRY_TS: &'static str = r#"

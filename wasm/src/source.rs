@@ -12,8 +12,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::bundle_from_js;
-use crate::fetch::FetchTransport;
 use crate::registry::{get, is_absent, read_options, type_error, Options, Progress};
+use pacto_fetch::FetchTransport;
 
 #[wasm_bindgen(typescript_custom_section)]
 const SOURCE_TS: &'static str = r#"

@@ -13,7 +13,7 @@ use crate::app::{Actions, AppState};
 use crate::editor;
 use crate::registry_client::{
     self as client, digest_ref, explain, newest_first, options, registry_of, share_ref_link,
-    BrowserFetch, Keyring, PageCache, ProxyConfig,
+    transport, Keyring, PageCache, ProxyConfig,
 };
 use crate::views::compare::Compare;
 use crate::views::graph::GraphPanel;
@@ -144,7 +144,7 @@ fn run(reg: RegistryState, state: AppState, actions: Actions, op: Op) {
         let outcome: Result<(), OciError> = match &op {
             Op::ListTags(r) => {
                 let opts = options(&proxy, &keyring, r, Some(&progress));
-                oci::list_tags(&BrowserFetch, r, &opts).await.map(|tags| {
+                oci::list_tags(&transport(), r, &opts).await.map(|tags| {
                     let tags = newest_first(tags);
                     reg.say(
                         format!(
@@ -162,7 +162,7 @@ fn run(reg: RegistryState, state: AppState, actions: Actions, op: Op) {
                 replace,
             } => {
                 let opts = options(&proxy, &keyring, r, Some(&progress));
-                oci::pull(&BrowserFetch, r, &opts, &PageCache)
+                oci::pull(&transport(), r, &opts, &PageCache)
                     .await
                     .map(|p| {
                         let exact = digest_ref(&p.reference, &p.manifest_digest);
@@ -222,7 +222,7 @@ fn run(reg: RegistryState, state: AppState, actions: Actions, op: Op) {
                     progress: Some(&progress),
                     proxy: Some(proxy.clone()),
                 };
-                oci::push(&BrowserFetch, r, &bundle, &push_options)
+                oci::push(&transport(), r, &bundle, &push_options)
                     .await
                     .map(|out| {
                         if out.existed {

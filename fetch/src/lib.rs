@@ -16,6 +16,9 @@
 //! before reading, and reading stops one chunk past the limit); every request has an idle timer,
 //! re-armed on every chunk, and the operation an overall deadline, both aborting through one
 //! `AbortController` per request. A timeout says which host stalled and for how long.
+//!
+//! Shared by the npm package's wasm (the JS API and the CLI) and the playground, which talks to
+//! registries through `pacto serve` with [`FetchTransport::for_page`].
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use pacto_core::oci::{
@@ -74,6 +77,7 @@ pub struct FetchTransport {
     manual_redirects: bool,
     bounds: TimeBounds,
     deadline: f64,
+    page: bool,
 }
 
 impl FetchTransport {
@@ -82,6 +86,17 @@ impl FetchTransport {
             manual_redirects: is_node(),
             bounds,
             deadline: date_now() + bounds.timeout_ms,
+            page: false,
+        }
+    }
+
+    /// For a page that talks to registries only through its own `pacto serve`: never the
+    /// browser's cookies or cached credentials (only what the user typed goes out) and never
+    /// the HTTP cache (tags and manifests are asked for every time).
+    pub fn for_page(bounds: TimeBounds) -> Self {
+        FetchTransport {
+            page: true,
+            ..FetchTransport::new(bounds)
         }
     }
 }
@@ -253,6 +268,10 @@ impl Transport for FetchTransport {
         }
         if self.manual_redirects {
             set(&init, "redirect", &JsValue::from_str("manual"));
+        }
+        if self.page {
+            set(&init, "credentials", &JsValue::from_str("omit"));
+            set(&init, "cache", &JsValue::from_str("no-store"));
         }
         set(&init, "signal", &aborter.signal());
 
