@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { NPM_DIR } from './lib/paths.mjs';
-import { Rng } from './lib/prng.mjs';
+import { synthetic as graphSynthetic } from './graph.mjs';
 import { median, now } from './lib/stats.mjs';
 import { fmtBytes, fmtInt, fmtMs, fmtNum } from './lib/format.mjs';
 
@@ -20,23 +20,8 @@ export const title = 'Dependency graph as SVG';
 
 const SIZES = [50, 100, 1000, 10000];
 
-/** Like the graph section's, smaller fan-out: service i depends on 2i+1, 2i+2 and one later service. */
-function synthetic(n, seed) {
-  const rng = new Rng(seed);
-  const bundles = new Map();
-  for (let i = 0; i < n; i += 1) {
-    const deps = [];
-    for (let j = 2 * i + 1; j <= 2 * i + 2 && j < n; j += 1) deps.push(j);
-    if (i + 1 < n) deps.push(i + 1 + (rng.u32() % (n - i - 1)));
-    let text = `pactoVersion: "1.0"\nservice:\n  name: s${i}\n  version: 1.${i % 7}.0\n`;
-    if (deps.length > 0) {
-      text += 'dependencies:\n';
-      for (const j of deps) text += `  - ref: ../s${j}\n    required: ${j % 5 !== 0}\n    compatibility: "^1.0.0"\n`;
-    }
-    bundles.set(`s${i}`, { 'pacto.yaml': text });
-  }
-  return bundles;
-}
+/** The graph section's generator with a smaller fan-out: children 2i+1, 2i+2 and one later service. */
+const synthetic = (n, seed) => graphSynthetic(n, seed, { children: 2, extra: 1 }).bundles;
 
 async function timed(graph, bundles, svg) {
   const source = { root: 's0', local: (p) => bundles.get(p) };

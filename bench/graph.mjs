@@ -27,15 +27,18 @@ const QUICK_ROUNDS = { 1000: 3, 10000: 2, 50000: 1 };
 const TARGET_SIZE = 10000;
 const TARGET_MS = 1000;
 
-/** The synthetic graph: directory name -> bundle; `edges` = declared dependencies. */
-function synthetic(n, seed) {
+/**
+ * The synthetic graph: directory name -> bundle; `edges` = declared dependencies. Service i
+ * depends on its `children` heap children and on `extra` pseudo-random later services.
+ */
+export function synthetic(n, seed, { children = 3, extra = 2 } = {}) {
   const rng = new Rng(seed);
   const bundles = new Map();
   let edges = 0;
   for (let i = 0; i < n; i += 1) {
     const deps = [];
-    for (let j = 3 * i + 1; j <= 3 * i + 3 && j < n; j += 1) deps.push(j);
-    for (let k = 0; k < 2 && i + 1 < n; k += 1) deps.push(i + 1 + (rng.u32() % (n - i - 1)));
+    for (let j = children * i + 1; j <= children * i + children && j < n; j += 1) deps.push(j);
+    for (let k = 0; k < extra && i + 1 < n; k += 1) deps.push(i + 1 + (rng.u32() % (n - i - 1)));
     let text = `pactoVersion: "1.0"\nservice:\n  name: s${i}\n  version: 1.${i % 7}.0\n`;
     if (deps.length > 0) {
       text += 'dependencies:\n';
