@@ -25,6 +25,7 @@ rmSync(join(staging, 'package.json'), { force: true });
 for (const f of readdirSync(staging)) if (f.endsWith('.d.ts')) rmSync(join(staging, f));
 cpSync(editorBundle, join(staging, 'editor.js'));
 cpSync(join(here, 'main.js'), join(staging, 'main.js'));
+cpSync(join(here, 'worker.js'), join(staging, 'worker.js'));
 cpSync(join(here, 'style.css'), join(staging, 'style.css'));
 cpSync(join(here, 'registry.css'), join(staging, 'registry.css'));
 

@@ -2,6 +2,7 @@
 //! is wrong, as you type. A Leptos (client-side rendered) app that links pacto-core directly.
 
 mod app;
+mod compare_worker;
 mod editor;
 mod markdown;
 mod registry_client;
@@ -12,5 +13,9 @@ mod views;
 mod workspace;
 
 fn main() {
-    leptos::mount::mount_to_body(app::App);
+    // The same module runs in the compare worker (`worker.js`), where there is no page to mount
+    // into: there it only answers `compareInWorker`.
+    if web_sys::window().is_some() {
+        leptos::mount::mount_to_body(app::App);
+    }
 }

@@ -105,6 +105,11 @@ impl Keyring {
     pub fn set(&mut self, host: &str, credentials: Credentials) {
         self.by_host.insert(host.to_string(), credentials);
     }
+
+    /// Every registry host with its credentials (to hand them to the compare worker).
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &Credentials)> {
+        self.by_host.iter().map(|(h, c)| (h.as_str(), c))
+    }
 }
 
 thread_local! {

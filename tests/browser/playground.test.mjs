@@ -268,9 +268,53 @@ metadata:
       as.map((a) => [a.getAttribute('href'), a.getAttribute('href').startsWith('#') && !!document.getElementById(a.getAttribute('href').slice(1))]),
     );
     assert.ok(hrefs.every(([h, inDoc]) => /^https?:\/\//.test(h) || (h.startsWith('#doc-') && inDoc)), JSON.stringify(hrefs));
-    // A contract that does not parse says so instead of a document.
+    // A contract that stops parsing mid-edit: the last document stays, marked out of date.
     await replaceText(page, 'service: [\n');
-    await panel.getByText('does not parse yet', { exact: false }).waitFor();
+    await panel.getByRole('status').filter({ hasText: /^pacto\.yaml does not parse \(\d+ problems?\): this document is of the last version that did, and out of date\.$/ }).waitFor();
+    await panel.locator('.stale article h2').filter({ hasText: 'svc' }).waitFor();
+    assertClean(page);
+    await page.context().close();
+  });
+
+  test('explain keeps the last contract that parsed, marked out of date, and notes errors', async () => {
+    const page = await openPlayground(browser, server.url);
+    await chooseTemplate(page, 'Full example');
+    await expectProblemCount(page, 0);
+    const panel = page.getByRole('tabpanel');
+    await panel.getByRole('heading', { name: /order-service/ }).waitFor();
+    assert.equal(await panel.getByRole('status').count(), 0, 'a valid contract has no note');
+
+    // Parses, but is not valid: rendered as written, with a note.
+    const badVersion = 'pactoVersion: "1.0"\nservice:\n  name: svc\n  version: banana\n';
+    await replaceText(page, badVersion);
+    await expectProblemCount(page, 1);
+    await panel.getByRole('status').filter({ hasText: 'The bundle has 1 error (see Problems): this is the contract as written, not a valid one.' }).waitFor();
+    await panel.getByRole('heading', { name: 'svc banana' }).waitFor();
+    await screenshot(page, 'explain-invalid');
+
+    // Does not parse (an unknown field): the last explanation stays, marked.
+    await replaceText(page, INVALID);
+    await panel.getByRole('status').filter({ hasText: /^pacto\.yaml does not parse \(1 problem\): this explanation is of the last version that did, and out of date\.$/ }).waitFor();
+    assert.equal(await panel.locator('.stale').getByRole('heading', { name: 'svc banana' }).count(), 1);
+    await screenshot(page, 'explain-stale');
+
+    // Fixed: the current contract, no note.
+    await replaceText(page, INVALID.replace('Owner', 'owner'));
+    await expectProblemCount(page, 0);
+    await page.waitForFunction(() => !document.querySelector('[role="tabpanel"] .kept-note'));
+    assert.equal(await panel.locator('.stale').count(), 0);
+    assertClean(page);
+    await page.context().close();
+  });
+
+  test('a page that never parsed has nothing to keep: it says what to fix', async () => {
+    const page = await openPlayground(browser, server.url);
+    await replaceText(page, 'service: [\n');
+    // Kept in this browser: the reload starts from it, with nothing that parsed before.
+    await page.waitForFunction(() => localStorage.getItem('pacto.playground.workspace')?.includes('service: ['));
+    await page.reload();
+    await page.locator('.cm-content').waitFor();
+    await page.getByRole('tabpanel').getByText(/^The contract does not parse yet \(\d+ problems?\): fix what the Problems panel lists and the explanation appears here\.$/).waitFor();
     assertClean(page);
     await page.context().close();
   });

@@ -204,7 +204,7 @@ fn views(graph: &Graph) -> (Vec<NodeView>, Vec<EdgeView>) {
             if i == 0 {
                 classes.push("pacto-root");
             }
-            let (title, subtitle, mut tooltip) = match node.error() {
+            let (title, mut subtitle, mut tooltip) = match node.error() {
                 None => {
                     let mut subtitle = node.version().to_string();
                     if node.local {
@@ -226,6 +226,10 @@ fn views(graph: &Graph) -> (Vec<NodeView>, Vec<EdgeView>) {
             if shared.contains(&i) {
                 classes.push("pacto-shared");
                 tooltip.push_str("\nshared: declared by more than one service");
+                // In the node, where no edge can cover it (the edges end on its border).
+                if node.error().is_none() {
+                    subtitle.push_str(" · shared");
+                }
             }
             if conflicted.contains(node.name()) && node.error().is_none() {
                 classes.push("pacto-conflict");
@@ -626,14 +630,6 @@ fn draw(
             if failed { ERROR } else { MUTED },
             escape(&node.subtitle),
         );
-        if node.classes.contains(&"pacto-shared") {
-            let _ = write!(
-                out,
-                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"{MUTED}\" text-anchor=\"end\">shared</text>",
-                x + node.width - 4.0,
-                y - 3.0
-            );
-        }
         out.push_str("</g>\n");
     }
     out.push_str("</g>\n");

@@ -1,20 +1,103 @@
 //! Compare: the editor's bundle against a baseline (a pulled version, a `.tar.gz`, or a snapshot
 //! of the editor), dependency graphs included (resolved through the proxy). Recomputed once
-//! edits pause (the `settled` workspace), and only the newest computation is shown, so typing
-//! never waits for a diff.
+//! edits pause (the `settled` workspace), in the compare worker (`compare_worker`), so a large
+//! diff never holds up typing; only the newest computation is shown.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pacto_core::diff::{diff_with_graphs, Change, Classification, DiffResult, Location};
-use pacto_core::graph::{DepRef, GraphDiff};
+use pacto_core::diagnostic::{Position, Range};
+use pacto_core::graph::DepRef;
 use pacto_core::{Code, Diagnostic};
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 
 use crate::app::{Actions, AppState};
+use crate::compare_worker::{self, Request};
 use crate::editor;
-use crate::registry_client::ProxySource;
 use crate::views::registry::{Baseline, RegistryState};
+
+/// The parts of the core's `DiffResult` JSON this view shows (the worker sends the JSON).
+#[derive(Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Compared {
+    classification: String,
+    changes: Vec<ChangeRow>,
+    #[serde(default)]
+    warnings: Vec<WarningRow>,
+    #[serde(default)]
+    dependency_diffs: Vec<DependencyRow>,
+    #[serde(default)]
+    graph_diff: Option<GraphRows>,
+}
+
+#[derive(Clone, Deserialize)]
+struct ChangeRow {
+    path: String,
+    classification: String,
+    reason: String,
+    /// Absent when there is no old value; `null` is a value.
+    #[serde(default, deserialize_with = "present")]
+    old: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    new: Option<Value>,
+    #[serde(default)]
+    location: Option<LocationRow>,
+}
+
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
+#[derive(Clone, Deserialize)]
+struct LocationRow {
+    file: String,
+    range: RangeRow,
+}
+
+#[derive(Clone, Copy, Deserialize)]
+struct RangeRow {
+    start: PositionRow,
+    end: PositionRow,
+}
+
+#[derive(Clone, Copy, Deserialize)]
+struct PositionRow {
+    line: u32,
+    column: u32,
+}
+
+#[derive(Clone, Deserialize)]
+struct WarningRow {
+    side: String,
+    file: String,
+    message: String,
+}
+
+#[derive(Clone, Deserialize)]
+struct DependencyRow {
+    name: String,
+    classification: String,
+    #[serde(default)]
+    changes: Vec<ChangeRow>,
+}
+
+#[derive(Clone, Deserialize)]
+struct GraphRows {
+    #[serde(default)]
+    changes: Vec<NodeChangeRow>,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NodeChangeRow {
+    name: String,
+    change_type: String,
+    #[serde(default)]
+    old_version: Option<String>,
+    #[serde(default)]
+    new_version: Option<String>,
+}
 
 fn value_text(v: &Option<Value>) -> String {
     match v {
@@ -24,29 +107,37 @@ fn value_text(v: &Option<Value>) -> String {
     }
 }
 
-fn class_name(c: Classification) -> &'static str {
+/// The CSS class of a classification (`BREAKING`, `POTENTIAL_BREAKING`, `NON_BREAKING`).
+fn class_name(c: &str) -> &'static str {
     match c {
-        Classification::Breaking => "breaking",
-        Classification::PotentialBreaking => "potential",
-        Classification::NonBreaking => "non-breaking",
+        "BREAKING" => "breaking",
+        "POTENTIAL_BREAKING" => "potential",
+        _ => "non-breaking",
     }
 }
 
 /// Puts the editor's cursor on a change's location in the new files.
-fn jump(actions: Actions, state: AppState, location: &Location) {
+fn jump(actions: Actions, state: AppState, location: &LocationRow) {
     if state.ws.with_untracked(|w| w.active != location.file) {
         actions.open_file(&location.file);
     }
+    let position = |p: PositionRow| Position {
+        line: p.line,
+        column: p.column,
+    };
     let mut at = Diagnostic::error(Code::ParseError, "", "");
-    at.range = Some(location.range);
+    at.range = Some(Range {
+        start: position(location.range.start),
+        end: position(location.range.end),
+    });
     editor::select(&at);
 }
 
-fn change_rows(changes: Vec<Change>, actions: Actions, state: AppState) -> impl IntoView {
+fn change_rows(changes: Vec<ChangeRow>, actions: Actions, state: AppState) -> impl IntoView {
     changes
         .into_iter()
         .map(|c| {
-            let class = class_name(c.classification);
+            let class = class_name(&c.classification);
             let path_cell = match c.location.clone() {
                 Some(loc) => {
                     let label = format!(
@@ -63,7 +154,7 @@ fn change_rows(changes: Vec<Change>, actions: Actions, state: AppState) -> impl 
             };
             view! {
                 <tr class=format!("change {class}")>
-                    <td><span class=format!("badge {class}")>{c.classification.as_str()}</span></td>
+                    <td><span class=format!("badge {class}")>{c.classification.clone()}</span></td>
                     <td>{path_cell}<div class="reason">{c.reason.clone()}</div></td>
                     <td class="value">{value_text(&c.old)}</td>
                     <td class="value">{value_text(&c.new)}</td>
@@ -73,17 +164,52 @@ fn change_rows(changes: Vec<Change>, actions: Actions, state: AppState) -> impl 
         .collect_view()
 }
 
-fn graph_changes(diff: Option<GraphDiff>) -> impl IntoView {
+/// How many change rows are drawn before "Show all": a diff of thousands of changes lands in
+/// the page at once, and drawing every row would hold up the next keystrokes.
+const FIRST_ROWS: usize = 200;
+
+fn change_table(mut changes: Vec<ChangeRow>, actions: Actions, state: AppState) -> impl IntoView {
+    // The worst first (in the core's order within a class), so none hides behind "Show all".
+    changes.sort_by_key(|c| match c.classification.as_str() {
+        "BREAKING" => 0,
+        "POTENTIAL_BREAKING" => 1,
+        _ => 2,
+    });
+    let rest = if changes.len() > FIRST_ROWS {
+        changes.split_off(FIRST_ROWS)
+    } else {
+        Vec::new()
+    };
+    let hidden = rest.len();
+    let rest = StoredValue::new(Some(rest));
+    let shown = RwSignal::new(false);
+    view! {
+        <table class="changes">
+            <thead><tr><th scope="col">"Class"</th><th scope="col">"Path"</th><th scope="col">"Old"</th><th scope="col">"New"</th></tr></thead>
+            <tbody>{change_rows(changes, actions, state)}</tbody>
+            {move || shown.get().then(|| {
+                let more = rest.try_update_value(Option::take).flatten().unwrap_or_default();
+                view! { <tbody>{change_rows(more, actions, state)}</tbody> }
+            })}
+        </table>
+        {(hidden > 0).then(|| view! {
+            <p class="more-changes">
+                <button type="button" hidden=move || shown.get() on:click=move |_| shown.set(true)>
+                    {format!("Show the other {hidden} change{}", if hidden == 1 { "" } else { "s" })}
+                </button>
+            </p>
+        })}
+    }
+}
+
+fn graph_changes(diff: Option<GraphRows>) -> impl IntoView {
     let changes = diff.map(|d| d.changes).unwrap_or_default();
     (!changes.is_empty()).then(|| {
         view! {
             <h4>"Graph changes"</h4>
             <ul class="graph-changes">
                 {changes.into_iter().map(|c| {
-                    let kind = serde_json::to_value(c.change_type)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default();
+                    let kind = c.change_type;
                     let versions = match (c.old_version, c.new_version) {
                         (Some(o), Some(n)) => format!(" {o} → {n}"),
                         (None, Some(n)) => format!(" {n}"),
@@ -98,37 +224,32 @@ fn graph_changes(diff: Option<GraphDiff>) -> impl IntoView {
 }
 
 fn result_view(
-    result: DiffResult,
+    result: Compared,
     label: String,
     actions: Actions,
     state: AppState,
 ) -> impl IntoView {
     let overall = result.classification;
-    let class = class_name(overall);
+    let class = class_name(&overall);
     let count = result.changes.len();
     let deps = result.dependency_diffs;
     let warnings = result.warnings;
     view! {
         <p class=format!("verdict {class}") role="status">
-            <strong class="verdict-class">{overall.as_str()}</strong>
+            <strong class="verdict-class">{overall.clone()}</strong>
             <span>{format!(" {count} change{} against {label}", if count == 1 { "" } else { "s" })}</span>
         </p>
-        {(count > 0).then(|| view! {
-            <table class="changes">
-                <thead><tr><th scope="col">"Class"</th><th scope="col">"Path"</th><th scope="col">"Old"</th><th scope="col">"New"</th></tr></thead>
-                <tbody>{change_rows(result.changes, actions, state)}</tbody>
-            </table>
-        })}
+        {(count > 0).then(|| change_table(result.changes, actions, state))}
         {(!deps.is_empty()).then(|| view! {
             <h4>"Dependency diffs"</h4>
             {deps.into_iter().map(|d| {
-                let c = d.result.classification;
+                let n = d.changes.len();
                 view! {
                     <details class="dependency-diff">
-                        <summary><span class=format!("badge {}", class_name(c))>{c.as_str()}</span>" "{d.name.clone()}
-                            {format!(" ({} change{})", d.result.changes.len(), if d.result.changes.len() == 1 { "" } else { "s" })}</summary>
-                        <ul>{d.result.changes.into_iter().map(|ch| view! {
-                            <li><code>{ch.path.clone()}</code>" "{ch.classification.as_str()}": "{value_text(&ch.old)}" → "{value_text(&ch.new)}</li>
+                        <summary><span class=format!("badge {}", class_name(&d.classification))>{d.classification.clone()}</span>" "{d.name.clone()}
+                            {format!(" ({n} change{})", if n == 1 { "" } else { "s" })}</summary>
+                        <ul>{d.changes.into_iter().map(|ch| view! {
+                            <li><code>{ch.path.clone()}</code>" "{ch.classification.clone()}": "{value_text(&ch.old)}" → "{value_text(&ch.new)}</li>
                         }).collect_view()}</ul>
                     </details>
                 }
@@ -148,7 +269,7 @@ pub fn Compare() -> impl IntoView {
     let state = expect_context::<AppState>();
     let actions = expect_context::<Actions>();
     let reg = expect_context::<RegistryState>();
-    let outcome = RwSignal::new(None::<Result<(DiffResult, String), String>>);
+    let outcome = RwSignal::new(None::<Result<(Compared, String), String>>);
     let computing = RwSignal::new(false);
     let generation = StoredValue::new(0u64);
 
@@ -159,43 +280,30 @@ pub fn Compare() -> impl IntoView {
             outcome.set(None);
             return;
         };
-        let new = state.settled.with(|w| w.bundle());
+        let next = state.settled.with(|w| w.bundle());
         // Only the newest computation may show its result.
         let mine = generation.get_value() + 1;
         generation.set_value(mine);
         computing.set(true);
-        let source = ProxySource {
+        let request = Request {
+            id: mine,
+            base: base.bundle,
+            base_at: base.at,
+            next,
             proxy: reg.proxy(),
             keyring: reg.keyring.get_value(),
-            reuse_recent: true,
         };
-        spawn_local(async move {
-            let result = diff_with_graphs(
-                &base.bundle,
-                base.at.clone(),
-                &source,
-                &new,
-                DepRef::Local {
-                    path: ".".to_string(),
-                },
-                &source,
-                false,
-            )
-            .await;
+        let label = base.label;
+        compare_worker::submit(request, move |result| {
             if generation.get_value() != mine {
                 return;
             }
             computing.set(false);
-            outcome.set(Some(match result {
-                Ok(r) => Ok((r, base.label.clone())),
-                Err(e) => Err(format!(
-                    "The {} side does not parse: {}",
-                    e.side,
-                    e.diagnostics
-                        .first()
-                        .map_or("invalid contract", |d| d.message.as_str())
-                )),
-            }));
+            outcome.set(Some(result.and_then(|json| {
+                serde_json::from_str::<Compared>(&json)
+                    .map(|c| (c, label))
+                    .map_err(|e| format!("The comparison could not be read: {e}"))
+            })));
         });
     });
 

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::app::AppState;
 use crate::markdown::to_safe_html;
+use crate::views::kept::kept_view;
 
 /// Table-of-contents links scroll to their heading without touching the URL fragment, which
 /// holds the share link.
@@ -38,15 +39,8 @@ pub fn Doc() -> impl IntoView {
                 .map_err(|d| d.len())
         })
     });
-    view! {
-        {move || match html.get() {
-            Ok(h) => view! { <article class="doc markdown" inner_html=h on:click=follow_anchor></article> }.into_any(),
-            Err(n) => view! {
-                <p class="empty">
-                    "The contract does not parse yet (" {n} " problem" {if n == 1 { "" } else { "s" }}
-                    "): fix what the Problems panel lists and the document appears here."
-                </p>
-            }.into_any(),
-        }}
-    }
+    kept_view(html, "document", |h| {
+        view! { <article class="doc markdown" inner_html=h on:click=follow_anchor></article> }
+            .into_any()
+    })
 }

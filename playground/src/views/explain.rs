@@ -5,6 +5,7 @@ use pacto_core::doc::enum_description;
 use pacto_core::Explanation;
 
 use crate::app::AppState;
+use crate::views::kept::kept_view;
 
 fn or_dash(s: &str) -> String {
     if s.is_empty() {
@@ -116,15 +117,7 @@ pub fn Explain() -> impl IntoView {
     });
     view! {
         <div class="explain">
-            {move || match explanation.get() {
-                Ok(e) => render(e).into_any(),
-                Err(n) => view! {
-                    <p class="empty">
-                        "The contract does not parse yet (" {n} " problem" {if n == 1 { "" } else { "s" }}
-                        "): fix what the Problems panel lists and the explanation appears here."
-                    </p>
-                }.into_any(),
-            }}
+            {kept_view(explanation, "explanation", |e| render(e).into_any())}
         </div>
     }
 }

@@ -7,5 +7,6 @@ pub mod doc;
 pub mod explain;
 pub mod files;
 pub mod graph;
+pub mod kept;
 pub mod problems;
 pub mod registry;

@@ -1,0 +1,457 @@
+//! Compare off the main thread. The diff of two bundles (dependency graphs included, resolved
+//! through the proxy) can take a few hundred milliseconds on a large OpenAPI document; run on the
+//! page's thread it would hold up the keystrokes typed meanwhile. So the page starts one module
+//! worker (`worker.js`, which loads this same wasm module) the first time something is compared,
+//! and sends it each comparison:
+//!
+//! - page → worker: `{ header, base, baseDirs, next, nextDirs }`: `header` is the JSON of
+//!   [`Header`] (the request id, the proxy, the credentials typed in this page, where the old side
+//!   was loaded from); `base` and `next` are `[path, bytes, path, bytes, …]` with the bytes'
+//!   buffers transferred, not copied;
+//! - worker → page: `{ id, json }` (the core's `DiffResult` as JSON, as the npm package's `diff`
+//!   gives it) or `{ id, error }` (a sentence for the page).
+//!
+//! One comparison is in flight at a time; while it runs, only the newest request waits (older
+//! ones are dropped: their results would be stale). A worker that fails is dropped and the next
+//! request starts a new one. Where no module worker can start, the comparison runs on the page's
+//! thread as before.
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use leptos::task::spawn_local;
+use pacto_core::diff::{diff_with_graphs, DiffResult};
+use pacto_core::graph::DepRef;
+use pacto_core::oci::Credentials;
+use pacto_core::Bundle;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use crate::registry_client::{Keyring, ProxySource};
+
+#[wasm_bindgen(module = "/js/glue.js")]
+extern "C" {
+    /// `new Worker(<assets>/worker.js, { type: 'module' })`; throws where it cannot.
+    #[wasm_bindgen(js_name = startCompareWorker, catch)]
+    fn start_compare_worker() -> Result<web_sys::Worker, JsValue>;
+}
+
+/// One comparison: the old side and where it came from, the editor's bundle, and how to reach
+/// the registries their dependencies live in.
+pub struct Request {
+    pub id: u64,
+    pub base: Bundle,
+    pub base_at: DepRef,
+    pub next: Bundle,
+    pub proxy: Option<String>,
+    pub keyring: Keyring,
+}
+
+/// What a comparison gives the page: the diff as the core's JSON, or why there is none.
+pub type Outcome = Result<String, String>;
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum WireRef {
+    Oci {
+        location: String,
+        constraint: String,
+    },
+    Local {
+        path: String,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum WireCredentials {
+    Basic { username: String, password: String },
+    Token { token: String },
+}
+
+/// Everything of a request but the files.
+#[derive(Serialize, Deserialize)]
+struct Header {
+    id: u64,
+    proxy: Option<String>,
+    credentials: Vec<(String, WireCredentials)>,
+    base_at: WireRef,
+}
+
+impl From<&DepRef> for WireRef {
+    fn from(r: &DepRef) -> Self {
+        match r {
+            DepRef::Oci {
+                location,
+                constraint,
+            } => WireRef::Oci {
+                location: location.clone(),
+                constraint: constraint.clone(),
+            },
+            DepRef::Local { path } => WireRef::Local { path: path.clone() },
+        }
+    }
+}
+
+impl From<WireRef> for DepRef {
+    fn from(r: WireRef) -> Self {
+        match r {
+            WireRef::Oci {
+                location,
+                constraint,
+            } => DepRef::Oci {
+                location,
+                constraint,
+            },
+            WireRef::Local { path } => DepRef::Local { path },
+        }
+    }
+}
+
+fn keyring_to_wire(keyring: &Keyring) -> Vec<(String, WireCredentials)> {
+    keyring
+        .entries()
+        .filter_map(|(host, c)| {
+            let wire = match c {
+                Credentials::Anonymous => return None,
+                Credentials::Basic { username, password } => WireCredentials::Basic {
+                    username: username.clone(),
+                    password: password.clone(),
+                },
+                Credentials::Token(token) => WireCredentials::Token {
+                    token: token.clone(),
+                },
+            };
+            Some((host.to_string(), wire))
+        })
+        .collect()
+}
+
+fn keyring_from_wire(entries: Vec<(String, WireCredentials)>) -> Keyring {
+    let mut keyring = Keyring::default();
+    for (host, c) in entries {
+        let credentials = match c {
+            WireCredentials::Basic { username, password } => {
+                Credentials::Basic { username, password }
+            }
+            WireCredentials::Token { token } => Credentials::Token(token),
+        };
+        keyring.set(&host, credentials);
+    }
+    keyring
+}
+
+/// `[path, bytes, …]` and the list of (empty) directories; the bytes' buffers go in `transfer`.
+fn bundle_to_js(bundle: &Bundle, transfer: &Array) -> (Array, Array) {
+    let files = Array::new();
+    for (path, bytes) in bundle.files() {
+        let array = Uint8Array::from(bytes);
+        transfer.push(&array.buffer());
+        files.push(&JsValue::from_str(path));
+        files.push(&array);
+    }
+    let dirs = bundle.dirs().map(JsValue::from_str).collect();
+    (files, dirs)
+}
+
+fn bundle_from_js(files: &JsValue, dirs: &JsValue) -> Result<Bundle, String> {
+    let files: Array = files.clone().dyn_into().map_err(|_| "no files")?;
+    let mut bundle = Bundle::new();
+    let mut i = 0;
+    while i + 1 < files.length() {
+        let path = files.get(i).as_string().ok_or("a file path is not text")?;
+        let bytes: Uint8Array = files.get(i + 1).dyn_into().map_err(|_| "no file bytes")?;
+        bundle.insert(path, bytes.to_vec());
+        i += 2;
+    }
+    if let Ok(dirs) = dirs.clone().dyn_into::<Array>() {
+        for dir in dirs.iter().filter_map(|d| d.as_string()) {
+            bundle.insert_dir(dir);
+        }
+    }
+    Ok(bundle)
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn set(object: &Object, key: &str, value: &JsValue) {
+    // Setting a property of a plain object created here cannot fail.
+    let _ = Reflect::set(object, &JsValue::from_str(key), value);
+}
+
+/// The comparison itself, wherever it runs.
+async fn compare(
+    base: Bundle,
+    base_at: DepRef,
+    next: Bundle,
+    proxy: Option<String>,
+    keyring: Keyring,
+) -> Outcome {
+    let source = ProxySource {
+        proxy,
+        keyring,
+        reuse_recent: true,
+    };
+    let new_at = DepRef::Local {
+        path: ".".to_string(),
+    };
+    match diff_with_graphs(&base, base_at, &source, &next, new_at, &source, false).await {
+        Ok(result) => to_json(&result),
+        Err(e) => Err(format!(
+            "The {} side does not parse: {}",
+            e.side,
+            e.diagnostics
+                .first()
+                .map_or("invalid contract", |d| d.message.as_str())
+        )),
+    }
+}
+
+fn to_json(result: &DiffResult) -> Outcome {
+    serde_json::to_string(result).map_err(|e| format!("The comparison could not be read: {e}"))
+}
+
+/// The worker's side: one message in, one answer out (called by `worker.js`).
+#[wasm_bindgen(js_name = compareInWorker)]
+pub async fn compare_in_worker(message: JsValue) -> JsValue {
+    let header: Result<Header, String> = get(&message, "header")
+        .as_string()
+        .ok_or_else(|| "no header".to_string())
+        .and_then(|h| serde_json::from_str(&h).map_err(|e| e.to_string()));
+    let answer = Object::new();
+    let outcome = match header {
+        Err(e) => Err(format!("The comparison request is malformed: {e}")),
+        Ok(header) => {
+            set(&answer, "id", &JsValue::from_f64(header.id as f64));
+            let sides = bundle_from_js(&get(&message, "base"), &get(&message, "baseDirs"))
+                .and_then(|base| {
+                    bundle_from_js(&get(&message, "next"), &get(&message, "nextDirs"))
+                        .map(|next| (base, next))
+                });
+            match sides {
+                Err(e) => Err(format!("The comparison request is malformed: {e}")),
+                Ok((base, next)) => {
+                    compare(
+                        base,
+                        header.base_at.into(),
+                        next,
+                        header.proxy,
+                        keyring_from_wire(header.credentials),
+                    )
+                    .await
+                }
+            }
+        }
+    };
+    match outcome {
+        Ok(json) => set(&answer, "json", &JsValue::from_str(&json)),
+        Err(e) => set(&answer, "error", &JsValue::from_str(&e)),
+    }
+    answer.into()
+}
+
+// ---- the page's side ----
+
+type Done = Box<dyn FnOnce(Outcome)>;
+
+/// The page's worker and what it is doing.
+struct Runner {
+    worker: web_sys::Worker,
+    /// Kept alive as long as the worker: they are its `onmessage` and `onerror`.
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    /// Whether it has answered once: a worker that fails before that cannot run here at all.
+    answered: bool,
+    /// The request being computed, and who waits for it.
+    in_flight: Option<(Request, Done)>,
+    /// The newest request that arrived meanwhile.
+    queued: Option<(Request, Done)>,
+}
+
+enum Slot {
+    /// Not started yet, or dropped after a failure.
+    Idle,
+    Running(Box<Runner>),
+    /// No module worker here: compare on the page's thread.
+    Unavailable,
+}
+
+thread_local! {
+    static SLOT: RefCell<Slot> = const { RefCell::new(Slot::Idle) };
+}
+
+/// Compares `request` and calls `done` with the outcome, unless a newer request replaces it
+/// first (then `done` is dropped uncalled). `done` is always called later, never from inside.
+pub fn submit(request: Request, done: impl FnOnce(Outcome) + 'static) {
+    enqueue(request, Box::new(done));
+}
+
+fn enqueue(request: Request, done: Done) {
+    let here = SLOT.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        if matches!(*slot, Slot::Idle) {
+            *slot = match start() {
+                Some(runner) => Slot::Running(Box::new(runner)),
+                None => Slot::Unavailable,
+            };
+        }
+        match &mut *slot {
+            Slot::Running(runner) if runner.in_flight.is_some() => {
+                runner.queued = Some((request, done));
+                None
+            }
+            Slot::Running(runner) => post(runner, request, done).err(),
+            _ => Some(Box::new((request, done))),
+        }
+    });
+    if let Some(job) = here {
+        let (request, done) = *job;
+        on_this_thread(request, done);
+    }
+}
+
+fn on_this_thread(request: Request, done: Done) {
+    spawn_local(async move {
+        let outcome = compare(
+            request.base,
+            request.base_at,
+            request.next,
+            request.proxy,
+            request.keyring,
+        )
+        .await;
+        done(outcome);
+    });
+}
+
+fn start() -> Option<Runner> {
+    let worker = start_compare_worker().ok()?;
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|event: web_sys::MessageEvent| {
+            let data = event.data();
+            let id = get(&data, "id").as_f64().map(|n| n as u64);
+            let outcome = match get(&data, "json").as_string() {
+                Some(json) => Ok(json),
+                None => Err(get(&data, "error")
+                    .as_string()
+                    .unwrap_or_else(|| "The comparison gave no answer.".to_string())),
+            };
+            finished(id, outcome);
+        });
+    // A worker that cannot start (a policy forbids it, the script does not load) fires a plain
+    // `Event`; an exception inside it fires an `ErrorEvent` with the message.
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|event: web_sys::Event| {
+        event.prevent_default();
+        let message = event
+            .dyn_ref::<web_sys::ErrorEvent>()
+            .map(|e| e.message())
+            .unwrap_or_default();
+        failed(if message.is_empty() {
+            "The comparison stopped: its worker failed (see the browser console).".to_string()
+        } else {
+            format!("The comparison stopped: {message}")
+        });
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Some(Runner {
+        worker,
+        _on_message: on_message,
+        _on_error: on_error,
+        answered: false,
+        in_flight: None,
+        queued: None,
+    })
+}
+
+/// Sends a request to the worker; gives it back when it cannot be sent.
+fn post(runner: &mut Runner, request: Request, done: Done) -> Result<(), Box<(Request, Done)>> {
+    let header = Header {
+        id: request.id,
+        proxy: request.proxy.clone(),
+        credentials: keyring_to_wire(&request.keyring),
+        base_at: WireRef::from(&request.base_at),
+    };
+    let Ok(header) = serde_json::to_string(&header) else {
+        return Err(Box::new((request, done)));
+    };
+    let message = Object::new();
+    let transfer = Array::new();
+    let (base, base_dirs) = bundle_to_js(&request.base, &transfer);
+    let (next, next_dirs) = bundle_to_js(&request.next, &transfer);
+    set(&message, "header", &JsValue::from_str(&header));
+    set(&message, "base", &base);
+    set(&message, "baseDirs", &base_dirs);
+    set(&message, "next", &next);
+    set(&message, "nextDirs", &next_dirs);
+    match runner
+        .worker
+        .post_message_with_transfer(&message, &transfer)
+    {
+        Ok(()) => {
+            runner.in_flight = Some((request, done));
+            Ok(())
+        }
+        Err(_) => Err(Box::new((request, done))),
+    }
+}
+
+/// An answer came back: hand it over, then send the newest waiting request.
+fn finished(id: Option<u64>, outcome: Outcome) {
+    let (done, here) = SLOT.with(|slot| {
+        let Slot::Running(runner) = &mut *slot.borrow_mut() else {
+            return (None, None);
+        };
+        runner.answered = true;
+        let done = match runner.in_flight.take() {
+            Some((request, done)) if Some(request.id) == id => done,
+            other => {
+                runner.in_flight = other;
+                return (None, None);
+            }
+        };
+        let here = runner
+            .queued
+            .take()
+            .and_then(|(request, next)| post(runner, request, next).err());
+        (Some(done), here)
+    });
+    // Called with the slot released: `done` may submit again.
+    if let Some(done) = done {
+        done(outcome);
+    }
+    if let Some(job) = here {
+        let (request, done) = *job;
+        on_this_thread(request, done);
+    }
+}
+
+/// The worker failed. One that never answered cannot run in this browser (no module workers,
+/// or a policy forbids them): from now on the page compares on its own thread, starting with
+/// what was waiting. One that had answered before is replaced by a new worker for the next
+/// request, and whoever waited hears why.
+fn failed(why: String) {
+    let (waiting, queued, never_answered) = SLOT.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        let Slot::Running(runner) = std::mem::replace(&mut *slot, Slot::Idle) else {
+            return (None, None, false);
+        };
+        runner.worker.terminate();
+        if !runner.answered {
+            *slot = Slot::Unavailable;
+        }
+        (runner.in_flight, runner.queued, !runner.answered)
+    });
+    if let Some((request, done)) = waiting {
+        if never_answered {
+            on_this_thread(request, done);
+        } else {
+            done(Err(why));
+        }
+    }
+    if let Some((request, done)) = queued {
+        enqueue(request, done);
+    }
+}
