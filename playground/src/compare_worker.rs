@@ -9,7 +9,8 @@
 //!   was loaded from); `base` and `next` are `[path, bytes, path, bytes, …]` with the bytes'
 //!   buffers transferred, not copied;
 //! - worker → page: `{ id, json }` (the core's `DiffResult` as JSON, as the npm package's `diff`
-//!   gives it) or `{ id, error }` (a sentence for the page).
+//!   gives it), `{ id, unparsable }` (the editor's side does not parse) or `{ id, error }`; the
+//!   last two a sentence for the page.
 //!
 //! One comparison is in flight at a time; while it runs, only the newest request waits (older
 //! ones are dropped: their results would be stale). A worker that fails is dropped and the next
@@ -20,7 +21,7 @@ use std::cell::RefCell;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use leptos::task::spawn_local;
-use pacto_core::diff::{diff_with_graphs, DiffResult};
+use pacto_core::diff::diff_with_graphs;
 use pacto_core::graph::DepRef;
 use pacto_core::oci::Credentials;
 use pacto_core::Bundle;
@@ -47,8 +48,17 @@ pub struct Request {
     pub keyring: Keyring,
 }
 
-/// What a comparison gives the page: the diff as the core's JSON, or why there is none.
-pub type Outcome = Result<String, String>;
+/// What a comparison gives the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The diff, as the core's `DiffResult` JSON.
+    Diff(String),
+    /// The editor's side does not parse (for a moment, while typing): what was shown can stay.
+    /// The first problem's message.
+    NewUnparsable(String),
+    /// Anything else: the old side does not parse, the request or the worker failed.
+    Failed(String),
+}
 
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
@@ -198,19 +208,22 @@ async fn compare(
         path: ".".to_string(),
     };
     match diff_with_graphs(&base, base_at, &source, &next, new_at, &source, false).await {
-        Ok(result) => to_json(&result),
-        Err(e) => Err(format!(
-            "The {} side does not parse: {}",
-            e.side,
-            e.diagnostics
+        Ok(result) => match serde_json::to_string(&result) {
+            Ok(json) => Outcome::Diff(json),
+            Err(e) => Outcome::Failed(format!("The comparison could not be read: {e}")),
+        },
+        Err(e) => {
+            let first = e
+                .diagnostics
                 .first()
-                .map_or("invalid contract", |d| d.message.as_str())
-        )),
+                .map_or("invalid contract", |d| d.message.as_str());
+            if e.side == "new" {
+                Outcome::NewUnparsable(first.to_string())
+            } else {
+                Outcome::Failed(format!("The old side does not parse: {first}"))
+            }
+        }
     }
-}
-
-fn to_json(result: &DiffResult) -> Outcome {
-    serde_json::to_string(result).map_err(|e| format!("The comparison could not be read: {e}"))
 }
 
 /// The worker's side: one message in, one answer out (called by `worker.js`).
@@ -222,7 +235,7 @@ pub async fn compare_in_worker(message: JsValue) -> JsValue {
         .and_then(|h| serde_json::from_str(&h).map_err(|e| e.to_string()));
     let answer = Object::new();
     let outcome = match header {
-        Err(e) => Err(format!("The comparison request is malformed: {e}")),
+        Err(e) => Outcome::Failed(format!("The comparison request is malformed: {e}")),
         Ok(header) => {
             set(&answer, "id", &JsValue::from_f64(header.id as f64));
             let sides = bundle_from_js(&get(&message, "base"), &get(&message, "baseDirs"))
@@ -231,7 +244,7 @@ pub async fn compare_in_worker(message: JsValue) -> JsValue {
                         .map(|next| (base, next))
                 });
             match sides {
-                Err(e) => Err(format!("The comparison request is malformed: {e}")),
+                Err(e) => Outcome::Failed(format!("The comparison request is malformed: {e}")),
                 Ok((base, next)) => {
                     compare(
                         base,
@@ -246,8 +259,9 @@ pub async fn compare_in_worker(message: JsValue) -> JsValue {
         }
     };
     match outcome {
-        Ok(json) => set(&answer, "json", &JsValue::from_str(&json)),
-        Err(e) => set(&answer, "error", &JsValue::from_str(&e)),
+        Outcome::Diff(json) => set(&answer, "json", &JsValue::from_str(&json)),
+        Outcome::NewUnparsable(e) => set(&answer, "unparsable", &JsValue::from_str(&e)),
+        Outcome::Failed(e) => set(&answer, "error", &JsValue::from_str(&e)),
     }
     answer.into()
 }
@@ -332,11 +346,15 @@ fn start() -> Option<Runner> {
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|event: web_sys::MessageEvent| {
             let data = event.data();
             let id = get(&data, "id").as_f64().map(|n| n as u64);
-            let outcome = match get(&data, "json").as_string() {
-                Some(json) => Ok(json),
-                None => Err(get(&data, "error")
-                    .as_string()
-                    .unwrap_or_else(|| "The comparison gave no answer.".to_string())),
+            let text = |key| get(&data, key).as_string();
+            let outcome = if let Some(json) = text("json") {
+                Outcome::Diff(json)
+            } else if let Some(why) = text("unparsable") {
+                Outcome::NewUnparsable(why)
+            } else {
+                Outcome::Failed(
+                    text("error").unwrap_or_else(|| "The comparison gave no answer.".to_string()),
+                )
             };
             finished(id, outcome);
         });
@@ -448,7 +466,7 @@ fn failed(why: String) {
         if never_answered {
             on_this_thread(request, done);
         } else {
-            done(Err(why));
+            done(Outcome::Failed(why));
         }
     }
     if let Some((request, done)) = queued {

@@ -111,6 +111,21 @@ describe('compare', () => {
     await replaceText(page, contract('2.0.0').replace('port: 8080', 'port: 8081'));
     await verdict.filter({ hasText: `${total + 1} changes` }).waitFor();
     assert.equal(await page.locator('tr.change').filter({ hasText: '8081' }).count(), 1);
+
+    // A moment where the contract does not parse: the comparison stays, marked out of date;
+    // typing back to what was compared leaves the drawn table as it was (not drawn again).
+    await rows.first().evaluate((row) => {
+      row.dataset.probe = 'kept';
+    });
+    await replaceText(page, `${contract('2.0.0').replace('port: 8080', 'port: 8081')}  Owner: x\n`);
+    await page.getByRole('status').filter({ hasText: /^The editor's bundle does not parse \(.*\): below is the comparison of the last version that did, out of date\.$/ }).waitFor();
+    assert.equal(await page.locator('.compare-result.stale').count(), 1);
+    assert.match(await verdict.innerText(), new RegExp(`${total + 1} changes`));
+    await page.locator('.compare-panel .kept-note').scrollIntoViewIfNeeded();
+    await screenshot(page, 'compare-stale');
+    await replaceText(page, contract('2.0.0').replace('port: 8080', 'port: 8081'));
+    await page.waitForFunction(() => !document.querySelector('.compare-panel .kept-note') && !document.querySelector('.compare-result.stale'));
+    assert.equal(await rows.first().getAttribute('data-probe'), 'kept');
     assert.deepEqual(page.problems, []);
     await page.context().close();
   });

@@ -13,9 +13,17 @@ use serde_json::Value;
 use wasm_bindgen::JsCast;
 
 use crate::app::{Actions, AppState};
-use crate::compare_worker::{self, Request};
+use crate::compare_worker::{self, Outcome, Request};
 use crate::editor;
 use crate::views::registry::{Baseline, RegistryState};
+
+/// A comparison on screen: what it was read from, against what, and what it says.
+#[derive(Clone)]
+struct Shown {
+    json: String,
+    label: String,
+    result: Compared,
+}
 
 /// The parts of the core's `DiffResult` JSON this view shows (the worker sends the JSON).
 #[derive(Clone, Deserialize)]
@@ -269,7 +277,12 @@ pub fn Compare() -> impl IntoView {
     let state = expect_context::<AppState>();
     let actions = expect_context::<Actions>();
     let reg = expect_context::<RegistryState>();
-    let outcome = RwSignal::new(None::<Result<(Compared, String), String>>);
+    // The result on screen, with the JSON it was read from: an equal answer (typing back to
+    // what was compared) leaves the page alone instead of drawing the same table again.
+    let shown = RwSignal::new(None::<Shown>);
+    // Set while the editor's side does not parse: the result below stays, marked out of date.
+    let stale = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(None::<String>);
     let computing = RwSignal::new(false);
     let generation = StoredValue::new(0u64);
 
@@ -277,7 +290,8 @@ pub fn Compare() -> impl IntoView {
         let Some(base) = reg.baseline.get() else {
             // Still follow the edits, so setting a baseline later compares the latest text.
             state.settled.track();
-            outcome.set(None);
+            shown.set(None);
+            stale.set(None);
             return;
         };
         let next = state.settled.with(|w| w.bundle());
@@ -294,16 +308,50 @@ pub fn Compare() -> impl IntoView {
             keyring: reg.keyring.get_value(),
         };
         let label = base.label;
-        compare_worker::submit(request, move |result| {
+        compare_worker::submit(request, move |outcome| {
             if generation.get_value() != mine {
                 return;
             }
             computing.set(false);
-            outcome.set(Some(result.and_then(|json| {
-                serde_json::from_str::<Compared>(&json)
-                    .map(|c| (c, label))
-                    .map_err(|e| format!("The comparison could not be read: {e}"))
-            })));
+            match outcome {
+                Outcome::Diff(json) => {
+                    failure.set(None);
+                    stale.set(None);
+                    let same = shown.with_untracked(|s| {
+                        s.as_ref()
+                            .is_some_and(|s| s.json == json && s.label == label)
+                    });
+                    if !same {
+                        match serde_json::from_str::<Compared>(&json) {
+                            Ok(result) => shown.set(Some(Shown {
+                                json,
+                                label,
+                                result,
+                            })),
+                            Err(e) => {
+                                shown.set(None);
+                                failure.set(Some(format!("The comparison could not be read: {e}")));
+                            }
+                        }
+                    }
+                }
+                Outcome::NewUnparsable(why) => {
+                    if shown.with_untracked(Option::is_some) {
+                        failure.set(None);
+                        stale.set(Some(format!(
+                            "The editor's bundle does not parse ({why}): below is the comparison \
+                             of the last version that did, out of date."
+                        )));
+                    } else {
+                        failure.set(Some(format!("The new side does not parse: {why}")));
+                    }
+                }
+                Outcome::Failed(why) => {
+                    shown.set(None);
+                    stale.set(None);
+                    failure.set(Some(why));
+                }
+            }
         });
     });
 
@@ -340,7 +388,7 @@ pub fn Compare() -> impl IntoView {
                 let picked = match read.await {
                     Ok(p) => p,
                     Err(e) => {
-                        outcome.set(Some(Err(e)));
+                        failure.set(Some(e));
                         return;
                     }
                 };
@@ -355,9 +403,7 @@ pub fn Compare() -> impl IntoView {
                             path: ".".to_string(),
                         },
                     })),
-                    Err(e) => {
-                        outcome.set(Some(Err(format!("{name} is not a bundle archive: {e}"))))
-                    }
+                    Err(e) => failure.set(Some(format!("{name} is not a bundle archive: {e}"))),
                 }
             });
         });
@@ -377,9 +423,12 @@ pub fn Compare() -> impl IntoView {
                 <button type="button" on:click=pick_tarball>"Baseline from .tar.gz…"</button>
             </div>
             <p class="progress" aria-live="polite">{move || computing.get().then_some("Comparing…")}</p>
-            {move || outcome.get().map(|o| match o {
-                Ok((result, label)) => result_view(result, label, actions, state).into_any(),
-                Err(e) => view! { <p class="registry-status error" role="alert">{e}</p> }.into_any(),
+            {move || failure.get().map(|e| view! { <p class="registry-status error" role="alert">{e}</p> })}
+            {move || stale.get().map(|n| view! { <p class="kept-note" role="status">{n}</p> })}
+            {move || shown.get().map(|s| view! {
+                <div class="compare-result" class:stale=move || stale.with(Option::is_some)>
+                    {result_view(s.result, s.label, actions, state)}
+                </div>
             })}
         </section>
     }
