@@ -5,9 +5,12 @@
 //! and sends it each comparison:
 //!
 //! - page → worker: `{ header, base, baseDirs, next, nextDirs }`: `header` is the JSON of
-//!   [`Header`] (the request id, the proxy, the credentials typed in this page, where the old side
-//!   was loaded from); `base` and `next` are `[path, bytes, path, bytes, …]` with the bytes'
-//!   buffers transferred, not copied;
+//!   [`Header`] (the request id, the proxy, the credentials typed in this page, the old side's
+//!   key and where it was loaded from). `base` is `[path, bytes, …]`, sent only when the worker
+//!   does not hold that old side yet (a new baseline); `next` is `[path, bytes or null, …]` for
+//!   every file of the editor's bundle, `null` for a file unchanged since the previous request
+//!   (the worker keeps the last bundle it was sent). The bytes' buffers are transferred, not
+//!   copied. So an edit sends the one file that changed, not the megabytes of a large OpenAPI.
 //! - worker → page: `{ id, json }` (the core's `DiffResult` as JSON, as the npm package's `diff`
 //!   gives it), `{ id, unparsable }` (the editor's side does not parse) or `{ id, error }`; the
 //!   last two a sentence for the page.
@@ -18,6 +21,9 @@
 //! thread as before.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::sync::Arc;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use leptos::task::spawn_local;
@@ -29,6 +35,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::registry_client::{Keyring, ProxySource};
+use crate::workspace::{FileBody, Workspace};
 
 #[wasm_bindgen(module = "/js/glue.js")]
 extern "C" {
@@ -41,9 +48,11 @@ extern "C" {
 /// the registries their dependencies live in.
 pub struct Request {
     pub id: u64,
-    pub base: Bundle,
+    pub base: Arc<Bundle>,
+    /// The old side's identity in this page ([`crate::views::registry::Baseline::key`]).
+    pub base_key: u64,
     pub base_at: DepRef,
-    pub next: Bundle,
+    pub next: Workspace,
     pub proxy: Option<String>,
     pub keyring: Keyring,
 }
@@ -85,6 +94,7 @@ struct Header {
     id: u64,
     proxy: Option<String>,
     credentials: Vec<(String, WireCredentials)>,
+    base_key: u64,
     base_at: WireRef,
 }
 
@@ -164,14 +174,52 @@ fn bundle_to_js(bundle: &Bundle, transfer: &Array) -> (Array, Array) {
     (files, dirs)
 }
 
-fn bundle_from_js(files: &JsValue, dirs: &JsValue) -> Result<Bundle, String> {
+/// `[path, bytes or null, …]`: `null` where `sent` holds the same file (the same allocation,
+/// so nothing is compared byte by byte).
+fn workspace_to_js(
+    ws: &Workspace,
+    sent: &BTreeMap<String, FileBody>,
+    transfer: &Array,
+) -> (Array, Array) {
+    let files = Array::new();
+    for (path, body) in &ws.files {
+        files.push(&JsValue::from_str(path));
+        if sent.get(path).is_some_and(|s| s.same_as(body)) {
+            files.push(&JsValue::NULL);
+        } else {
+            let array = Uint8Array::from(body.bytes());
+            transfer.push(&array.buffer());
+            files.push(&array);
+        }
+    }
+    let dirs = ws.dirs.iter().map(|d| JsValue::from_str(d)).collect();
+    (files, dirs)
+}
+
+/// Reads `[path, bytes or null, …]`; a `null` takes the file from `previous`.
+fn bundle_from_js(
+    files: &JsValue,
+    dirs: &JsValue,
+    previous: Option<&Bundle>,
+) -> Result<Bundle, String> {
     let files: Array = files.clone().dyn_into().map_err(|_| "no files")?;
     let mut bundle = Bundle::new();
     let mut i = 0;
     while i + 1 < files.length() {
         let path = files.get(i).as_string().ok_or("a file path is not text")?;
-        let bytes: Uint8Array = files.get(i + 1).dyn_into().map_err(|_| "no file bytes")?;
-        bundle.insert(path, bytes.to_vec());
+        let value = files.get(i + 1);
+        let bytes = if value.is_null() {
+            previous
+                .and_then(|b| b.get(&path))
+                .ok_or_else(|| format!("{path} was not sent before"))?
+                .to_vec()
+        } else {
+            value
+                .dyn_into::<Uint8Array>()
+                .map_err(|_| "no file bytes")?
+                .to_vec()
+        };
+        bundle.insert(path, bytes);
         i += 2;
     }
     if let Ok(dirs) = dirs.clone().dyn_into::<Array>() {
@@ -193,9 +241,9 @@ fn set(object: &Object, key: &str, value: &JsValue) {
 
 /// The comparison itself, wherever it runs.
 async fn compare(
-    base: Bundle,
+    base: &Bundle,
     base_at: DepRef,
-    next: Bundle,
+    next: &Bundle,
     proxy: Option<String>,
     keyring: Keyring,
 ) -> Outcome {
@@ -207,7 +255,7 @@ async fn compare(
     let new_at = DepRef::Local {
         path: ".".to_string(),
     };
-    match diff_with_graphs(&base, base_at, &source, &next, new_at, &source, false).await {
+    match diff_with_graphs(base, base_at, &source, next, new_at, &source, false).await {
         Ok(result) => match serde_json::to_string(&result) {
             Ok(json) => Outcome::Diff(json),
             Err(e) => Outcome::Failed(format!("The comparison could not be read: {e}")),
@@ -238,18 +286,13 @@ pub async fn compare_in_worker(message: JsValue) -> JsValue {
         Err(e) => Outcome::Failed(format!("The comparison request is malformed: {e}")),
         Ok(header) => {
             set(&answer, "id", &JsValue::from_f64(header.id as f64));
-            let sides = bundle_from_js(&get(&message, "base"), &get(&message, "baseDirs"))
-                .and_then(|base| {
-                    bundle_from_js(&get(&message, "next"), &get(&message, "nextDirs"))
-                        .map(|next| (base, next))
-                });
-            match sides {
+            match worker_sides(&message, header.base_key) {
                 Err(e) => Outcome::Failed(format!("The comparison request is malformed: {e}")),
                 Ok((base, next)) => {
                     compare(
-                        base,
+                        &base,
                         header.base_at.into(),
-                        next,
+                        &next,
                         header.proxy,
                         keyring_from_wire(header.credentials),
                     )
@@ -264,6 +307,39 @@ pub async fn compare_in_worker(message: JsValue) -> JsValue {
         Outcome::Failed(e) => set(&answer, "error", &JsValue::from_str(&e)),
     }
     answer.into()
+}
+
+thread_local! {
+    /// In the worker: the old side it holds, by key, and the last editor's bundle it was sent.
+    static WORKER_BASE: RefCell<Option<(u64, Rc<Bundle>)>> = const { RefCell::new(None) };
+    static WORKER_NEXT: RefCell<Option<Rc<Bundle>>> = const { RefCell::new(None) };
+}
+
+/// Both sides of a request, from what it carries and what the worker kept from before.
+fn worker_sides(message: &JsValue, base_key: u64) -> Result<(Rc<Bundle>, Rc<Bundle>), String> {
+    let sent_base = get(message, "base");
+    let base = if sent_base.is_undefined() || sent_base.is_null() {
+        WORKER_BASE
+            .with(|b| {
+                b.borrow()
+                    .as_ref()
+                    .filter(|(key, _)| *key == base_key)
+                    .map(|(_, bundle)| bundle.clone())
+            })
+            .ok_or("the old side was not sent")?
+    } else {
+        let bundle = Rc::new(bundle_from_js(&sent_base, &get(message, "baseDirs"), None)?);
+        WORKER_BASE.with(|b| *b.borrow_mut() = Some((base_key, bundle.clone())));
+        bundle
+    };
+    let previous = WORKER_NEXT.with(|n| n.borrow().clone());
+    let next = Rc::new(bundle_from_js(
+        &get(message, "next"),
+        &get(message, "nextDirs"),
+        previous.as_deref(),
+    )?);
+    WORKER_NEXT.with(|n| *n.borrow_mut() = Some(next.clone()));
+    Ok((base, next))
 }
 
 // ---- the page's side ----
@@ -282,6 +358,9 @@ struct Runner {
     in_flight: Option<(Request, Done)>,
     /// The newest request that arrived meanwhile.
     queued: Option<(Request, Done)>,
+    /// What the worker holds: the old side's key, and the editor's files it was last sent.
+    sent_base: Option<u64>,
+    sent_next: BTreeMap<String, FileBody>,
 }
 
 enum Slot {
@@ -328,10 +407,11 @@ fn enqueue(request: Request, done: Done) {
 
 fn on_this_thread(request: Request, done: Done) {
     spawn_local(async move {
+        let next = request.next.bundle();
         let outcome = compare(
-            request.base,
+            &request.base,
             request.base_at,
-            request.next,
+            &next,
             request.proxy,
             request.keyring,
         )
@@ -381,6 +461,8 @@ fn start() -> Option<Runner> {
         answered: false,
         in_flight: None,
         queued: None,
+        sent_base: None,
+        sent_next: BTreeMap::new(),
     })
 }
 
@@ -390,6 +472,7 @@ fn post(runner: &mut Runner, request: Request, done: Done) -> Result<(), Box<(Re
         id: request.id,
         proxy: request.proxy.clone(),
         credentials: keyring_to_wire(&request.keyring),
+        base_key: request.base_key,
         base_at: WireRef::from(&request.base_at),
     };
     let Ok(header) = serde_json::to_string(&header) else {
@@ -397,11 +480,13 @@ fn post(runner: &mut Runner, request: Request, done: Done) -> Result<(), Box<(Re
     };
     let message = Object::new();
     let transfer = Array::new();
-    let (base, base_dirs) = bundle_to_js(&request.base, &transfer);
-    let (next, next_dirs) = bundle_to_js(&request.next, &transfer);
     set(&message, "header", &JsValue::from_str(&header));
-    set(&message, "base", &base);
-    set(&message, "baseDirs", &base_dirs);
+    if runner.sent_base != Some(request.base_key) {
+        let (base, base_dirs) = bundle_to_js(&request.base, &transfer);
+        set(&message, "base", &base);
+        set(&message, "baseDirs", &base_dirs);
+    }
+    let (next, next_dirs) = workspace_to_js(&request.next, &runner.sent_next, &transfer);
     set(&message, "next", &next);
     set(&message, "nextDirs", &next_dirs);
     match runner
@@ -409,6 +494,8 @@ fn post(runner: &mut Runner, request: Request, done: Done) -> Result<(), Box<(Re
         .post_message_with_transfer(&message, &transfer)
     {
         Ok(()) => {
+            runner.sent_base = Some(request.base_key);
+            runner.sent_next = request.next.files.clone();
             runner.in_flight = Some((request, done));
             Ok(())
         }

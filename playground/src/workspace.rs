@@ -3,6 +3,7 @@
 //! else (validation, views, persistence, share links) is derived from it.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use base64::Engine as _;
 use pacto_core::bundle::CONTRACT_FILE;
@@ -14,16 +15,28 @@ pub const MAX_FILES: usize = 2000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileBody {
-    Text(String),
+    /// Shared, not copied, when the workspace is cloned (each settled edit clones it for the
+    /// views): an edit replaces one file's text and the others stay the same allocation, which
+    /// is also how the compare worker is sent only the files that changed.
+    Text(Arc<str>),
     /// Kept as they came and packed as they are, but not editable.
-    Binary(Vec<u8>),
+    Binary(Arc<[u8]>),
 }
 
 impl FileBody {
     pub fn from_bytes(bytes: Vec<u8>) -> Self {
         match String::from_utf8(bytes) {
-            Ok(text) => FileBody::Text(text),
-            Err(e) => FileBody::Binary(e.into_bytes()),
+            Ok(text) => FileBody::Text(text.into()),
+            Err(e) => FileBody::Binary(e.into_bytes().into()),
+        }
+    }
+
+    /// Whether both are the same allocation (one cloned from the other, neither edited since).
+    pub fn same_as(&self, other: &FileBody) -> bool {
+        match (self, other) {
+            (FileBody::Text(a), FileBody::Text(b)) => Arc::ptr_eq(a, b),
+            (FileBody::Binary(a), FileBody::Binary(b)) => Arc::ptr_eq(a, b),
+            _ => false,
         }
     }
 
@@ -61,7 +74,7 @@ impl Workspace {
     pub fn from_text_files(files: Vec<(String, String)>) -> Self {
         let files: BTreeMap<String, FileBody> = files
             .into_iter()
-            .map(|(p, t)| (p, FileBody::Text(t)))
+            .map(|(p, t)| (p, FileBody::Text(t.into())))
             .collect();
         Workspace::from_files(files, BTreeSet::new())
     }
@@ -69,7 +82,7 @@ impl Workspace {
     pub fn from_files(mut files: BTreeMap<String, FileBody>, dirs: BTreeSet<String>) -> Self {
         files
             .entry(CONTRACT_FILE.to_string())
-            .or_insert_with(|| FileBody::Text(String::new()));
+            .or_insert_with(|| FileBody::Text("".into()));
         let mut ws = Workspace {
             files,
             dirs: BTreeSet::new(),
@@ -118,8 +131,8 @@ impl Workspace {
     /// Records an edit; edits to files that no longer exist (a late callback) are dropped.
     pub fn set_text(&mut self, path: &str, text: String) -> bool {
         match self.files.get_mut(path) {
-            Some(FileBody::Text(t)) if *t != text => {
-                *t = text;
+            Some(FileBody::Text(t)) if **t != *text => {
+                *t = text.into();
                 true
             }
             _ => false,
@@ -140,7 +153,7 @@ impl Workspace {
         if self.files.len() >= MAX_FILES {
             return Err(format!("a bundle here holds at most {MAX_FILES} files"));
         }
-        self.files.insert(path.clone(), FileBody::Text(text));
+        self.files.insert(path.clone(), FileBody::Text(text.into()));
         self.drop_implied_dirs();
         Ok(path)
     }
@@ -320,7 +333,7 @@ impl Workspace {
         for (path, body) in &self.files {
             match body {
                 FileBody::Text(t) => {
-                    saved.files.insert(path.clone(), t.clone());
+                    saved.files.insert(path.clone(), t.to_string());
                 }
                 FileBody::Binary(b) => {
                     saved.binary.insert(
@@ -341,7 +354,7 @@ impl Workspace {
         let mut files = BTreeMap::new();
         for (path, text) in saved.files {
             if let Ok(p) = clean_path(&path) {
-                files.insert(p, FileBody::Text(text));
+                files.insert(p, FileBody::Text(text.into()));
             }
         }
         for (path, b64) in saved.binary {
@@ -349,7 +362,7 @@ impl Workspace {
                 clean_path(&path),
                 base64::engine::general_purpose::STANDARD.decode(b64.as_bytes()),
             ) {
-                files.insert(p, FileBody::Binary(bytes));
+                files.insert(p, FileBody::Binary(bytes.into()));
             }
         }
         if files.len() > MAX_FILES {
@@ -571,8 +584,10 @@ mod tests {
     #[test]
     fn json_round_trip_keeps_binary_files_and_empty_folders() {
         let mut w = ws(&[("pacto.yaml", "a: 1\n"), ("docs/x.md", "# x")]);
-        w.files
-            .insert("img/logo.png".into(), FileBody::Binary(vec![0x89, 0xff, 0]));
+        w.files.insert(
+            "img/logo.png".into(),
+            FileBody::Binary(vec![0x89, 0xff, 0].into()),
+        );
         w.add_folder("empty").unwrap();
         w.active = "docs/x.md".into();
         let back = Workspace::from_json(&w.to_json()).unwrap();

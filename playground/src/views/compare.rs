@@ -294,7 +294,7 @@ pub fn Compare() -> impl IntoView {
             stale.set(None);
             return;
         };
-        let next = state.settled.with(|w| w.bundle());
+        let next = state.settled.get();
         // Only the newest computation may show its result.
         let mine = generation.get_value() + 1;
         generation.set_value(mine);
@@ -302,6 +302,7 @@ pub fn Compare() -> impl IntoView {
         let request = Request {
             id: mine,
             base: base.bundle,
+            base_key: base.key,
             base_at: base.at,
             next,
             proxy: reg.proxy(),
@@ -361,13 +362,13 @@ pub fn Compare() -> impl IntoView {
             .to_locale_time_string("en-GB")
             .as_string()
             .unwrap_or_default();
-        reg.baseline.set(Some(Baseline {
-            label: format!("the snapshot of {time}"),
+        reg.baseline.set(Some(Baseline::new(
+            format!("the snapshot of {time}"),
             bundle,
-            at: DepRef::Local {
+            DepRef::Local {
                 path: ".".to_string(),
             },
-        }));
+        )));
     };
     // The picker is made on demand, so the page keeps one file input (the toolbar's "Open…").
     let pick_tarball = move |_| {
@@ -396,13 +397,13 @@ pub fn Compare() -> impl IntoView {
                     return;
                 };
                 match pacto_core::archive::unpack(&bytes) {
-                    Ok(bundle) => reg.baseline.set(Some(Baseline {
-                        label: name,
+                    Ok(bundle) => reg.baseline.set(Some(Baseline::new(
+                        name,
                         bundle,
-                        at: DepRef::Local {
+                        DepRef::Local {
                             path: ".".to_string(),
                         },
-                    })),
+                    ))),
                     Err(e) => failure.set(Some(format!("{name} is not a bundle archive: {e}"))),
                 }
             });

@@ -3,6 +3,9 @@
 //! in-memory credentials, the compare baseline). Everything goes through the `pacto serve` that
 //! served the page; without one the drawer says so.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pacto_core::graph::DepRef;
@@ -24,9 +27,25 @@ use crate::workspace::Workspace;
 pub struct Baseline {
     /// What the user sees: "oci://…@sha256:…", "a snapshot (12:03:04)", "svc.tar.gz".
     pub label: String,
-    pub bundle: Bundle,
+    /// Shared: every comparison reads it, none copies it.
+    pub bundle: Arc<Bundle>,
     /// Where it was loaded from (its local dependencies are relative to it).
     pub at: DepRef,
+    /// Different for each baseline set in this page: the compare worker keeps the old side it
+    /// was sent under this key, so it is sent once, not with every edit.
+    pub key: u64,
+}
+
+impl Baseline {
+    pub fn new(label: String, bundle: Bundle, at: DepRef) -> Self {
+        static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
+        Baseline {
+            label,
+            bundle: Arc::new(bundle),
+            at,
+            key: NEXT_KEY.fetch_add(1, Ordering::Relaxed),
+        }
+    }
 }
 
 /// A registry operation, kept so it can be retried once credentials are given.
@@ -529,11 +548,11 @@ pub fn RegistryDrawer() -> impl IntoView {
                     })}
                     {move || reg.last_pulled.get().map(|(exact, bundle)| view! {
                         <button type="button" on:click=move |_| {
-                            reg.baseline.set(Some(Baseline {
-                                label: exact.clone(),
-                                bundle: bundle.clone(),
-                                at: DepRef::Oci { location: exact.trim_start_matches("oci://").to_string(), constraint: String::new() },
-                            }));
+                            reg.baseline.set(Some(Baseline::new(
+                                exact.clone(),
+                                bundle.clone(),
+                                DepRef::Oci { location: exact.trim_start_matches("oci://").to_string(), constraint: String::new() },
+                            )));
                             reg.say(format!("Compare now uses {exact} as the old side."), false);
                         }>"Use the pulled bundle as the compare baseline"</button>
                     })}
