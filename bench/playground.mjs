@@ -154,7 +154,8 @@ async function chooseFile(page, button, name, buffer) {
  * The Compare of the 2,000-path pair in the page (file chosen → verdict shown, alternating two
  * names of the same old archive so each choice recomputes), against the npm package's diff() in
  * Node on the same bundles; then keystroke → diagnostics with that baseline set, typed without
- * pauses and with 200 ms pauses (the Compare follows the edit 120 ms after it, on the same thread).
+ * pauses and with 200 ms pauses (the Compare follows the edit 120 ms after it, in the compare worker;
+ * the page sends it the edited file and draws the answer).
  */
 async function compareLarge(browser, url, { rounds, iterations }) {
   const api = createRequire(import.meta.url)(path.join(REPO_ROOT, 'npm', 'index.js'));
@@ -332,7 +333,7 @@ export async function run(ctx) {
         'latency: keydown event timestamp → the MutationObserver callback that sees the new problem count in the panel and the matching squiggles in the editor; typing alternates "x" (invalid semver) and Backspace',
         'peer: in the same keystrokes, keydown → the first mutation of the editor\'s text (CodeMirror echoing the character, before any check)',
         `compare: bench/lib/openapi-gen.mjs's ${fmtInt(compare.paths)}-path pair (seed 2000, ${fmtInt(compare.yamlBytes)} B of YAML on the old side; archives ${fmtInt(compare.archiveBytes.old)} B and ${fmtInt(compare.archiveBytes.new)} B), the new side opened from a .tar.gz, the old side picked with "Baseline from .tar.gz…"; timed in Node from the file chooser's setFiles to the verdict naming the file (includes the CDP round-trips, unpacking and rendering the change table)`,
-        'compare, keystrokes: the same "x"/Backspace probe on pacto.yaml\'s version line with the baseline set; the Compare follows the edit 120 ms after it pauses, so only the run with 200 ms pauses lets it run between keystrokes (half of them: the "x" side does not parse)',
+        'compare, keystrokes: the same "x"/Backspace probe on pacto.yaml\'s version line with the baseline set; the Compare follows the edit 120 ms after it pauses, in the compare worker (the page sends it the changed file and reads the answer), so only the run with 200 ms pauses lets it run between keystrokes (half of them: the "x" side does not parse, and the last comparison stays, marked out of date)',
       ],
       targets,
       data: {
