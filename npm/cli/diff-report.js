@@ -13,6 +13,7 @@ const {
   markdownMessage,
   codeSpan,
 } = require('./report.js');
+const { printableDeep } = require('./printable.js');
 
 const ANSI = { reset: '\x1b[0m', bold: '\x1b[1m', red: '\x1b[31m', yellow: '\x1b[33m', green: '\x1b[32m' };
 
@@ -276,10 +277,13 @@ function renderGithub(result, { annotationFile }) {
  *           annotationFile?: (side: 'old' | 'new', file: string) => string | undefined }} context
  */
 function renderDiff(result, format, context) {
+  // The human formats go to a terminal or a CI log: contract text in them (values, paths,
+  // reasons) is made printable first. JSON escapes control characters itself.
+  const shown = format === 'json' ? result : printableDeep(result);
   const normalized = {
-    ...result,
-    changes: Array.isArray(result.changes) ? result.changes : [],
-    warnings: Array.isArray(result.warnings) ? result.warnings : [],
+    ...shown,
+    changes: Array.isArray(shown.changes) ? shown.changes : [],
+    warnings: Array.isArray(shown.warnings) ? shown.warnings : [],
   };
   switch (format) {
     case 'json':

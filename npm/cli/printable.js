@@ -36,4 +36,20 @@ function printableLines(text, maxCharsPerLine = Infinity) {
     .join('\n');
 }
 
-module.exports = { printable, printableLines };
+/**
+ * A copy of a JSON-like value with every string in it (object keys too) made
+ * printable: for rendering results that quote contract text (diff values,
+ * paths and reasons) in the human formats, before the CLI adds its own colours.
+ */
+function printableDeep(value) {
+  if (typeof value === 'string') return printable(value);
+  if (Array.isArray(value)) return value.map(printableDeep);
+  if (value !== null && typeof value === 'object') {
+    const out = {};
+    for (const [k, v] of Object.entries(value)) out[printable(k)] = printableDeep(v);
+    return out;
+  }
+  return value;
+}
+
+module.exports = { printable, printableLines, printableDeep };

@@ -34,3 +34,46 @@ test('the CLI prints errors through it', async () => {
   assert.match(stderr, /\\u\{202e\}evil\\u\{1b\}\[2J/);
   assert.doesNotMatch(stderr, /[\u202E\u001b]/);
 });
+
+test('contract text quoted by explain, doc and diff reaches the terminal escaped; JSON stays JSON', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { main } = require('../../npm/cli/main.js');
+  const dir = mkdtempSync(join(tmpdir(), 'pacto-printable-'));
+  const hostile = join(dir, 'hostile');
+  const plain = join(dir, 'plain');
+  const contract = (owner) => `pactoVersion: "1.0"\nservice:\n  name: svc\n  version: 1.0.0\n  owner: "${owner}"\n`;
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(hostile);
+  mkdirSync(plain);
+  writeFileSync(join(hostile, 'pacto.yaml'), contract('team\\e]0;pwned\\a\\e[31mRED\\u202Eevil'));
+  writeFileSync(join(plain, 'pacto.yaml'), contract('team'));
+  const run = async (args) => {
+    let stdout = '';
+    const io = { stdout: { write: (t) => (stdout += t) }, stderr: { write() {} }, env: {} };
+    const status = await main(args, io);
+    return { status, stdout };
+  };
+  try {
+    for (const args of [
+      ['explain', hostile],
+      ['explain', hostile, '--output-format', 'markdown'],
+      ['doc', hostile],
+      ['diff', plain, hostile],
+      ['diff', plain, hostile, '--output-format', 'markdown'],
+    ]) {
+      const { status, stdout } = await run(args);
+      assert.equal(status, 0, args.join(' '));
+      assert.doesNotMatch(stdout, /[\u001b\u0007\u202E]/, args.join(' '));
+      assert.match(stdout, /team\\u\{1b\}\]0;pwned\\u\{7\}\\u\{1b\}\[31mRED\\u\{202e\}evil/, args.join(' '));
+    }
+    // JSON keeps the value itself: the consumer gets the contract's text, escaped as JSON does.
+    const json = await run(['explain', hostile, '--output-format', 'json']);
+    assert.equal(JSON.parse(json.stdout).owner, 'team\u001b]0;pwned\u0007\u001b[31mRED\u202Eevil');
+    const diff = await run(['diff', plain, hostile, '--output-format', 'json']);
+    assert.equal(JSON.parse(diff.stdout).changes[0].new, 'team\u001b]0;pwned\u0007\u001b[31mRED\u202Eevil');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -6,6 +6,7 @@ const { identityOf } = require('../bundle-arg.js');
 const { sourceFor, rootParseFailure } = require('../source.js');
 const { PLAIN_HTTP_FLAG, NO_CACHE_FLAG } = require('../registry.js');
 const { CliError, UsageError, EXIT_OK } = require('../errors.js');
+const { printableLines } = require('../printable.js');
 
 // The service name becomes a file name only if it is one plain path segment.
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -76,7 +77,10 @@ usage, I/O or registry error.`,
       if (written !== undefined) out.path = written;
       ctx.out(`${JSON.stringify(out, null, 2)}\n`);
     } else {
-      ctx.out(markdown.endsWith('\n') ? markdown : `${markdown}\n`);
+      // On stdout (a terminal, a log) the contract's text is made printable; the file written
+      // with --output keeps the document as generated.
+      const shown = printableLines(markdown);
+      ctx.out(shown.endsWith('\n') ? shown : `${shown}\n`);
     }
     return EXIT_OK;
   },

@@ -4,6 +4,7 @@ const { withBundle } = require('../bundle-arg.js');
 const { PLAIN_HTTP_FLAG, NO_CACHE_FLAG } = require('../registry.js');
 const { renderReport } = require('../report.js');
 const { EXIT_OK, EXIT_FINDINGS } = require('../errors.js');
+const { printableLines } = require('../printable.js');
 
 function withNewline(text) {
   return text.endsWith('\n') ? text : `${text}\n`;
@@ -46,7 +47,8 @@ registry error.`,
         if (error && Array.isArray(error.diagnostics)) return parseErrors(error.diagnostics, loaded);
         throw error;
       }
-      ctx.out(withNewline(output));
+      // Text and markdown quote the contract as written: made printable for the terminal.
+      ctx.out(withNewline(format === 'json' ? output : printableLines(output)));
       return EXIT_OK;
     };
     return withBundle(ctx, ctx.args[0], explainBundle, parseErrors);
