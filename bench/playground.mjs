@@ -183,7 +183,7 @@ async function compareLarge(browser, url, { rounds, iterations }) {
   await chooseFile(page, 'Open…', 'generated-api-new.tar.gz', newArchive);
   await page.waitForFunction(() => document.querySelector('.cm-content')?.textContent.includes('generated-api'));
   await page.getByRole('heading', { name: 'Problems (0)' }).waitFor();
-  await page.getByText('Registry, compare and graph').click();
+  await page.getByRole('tab', { name: 'Compare', exact: true }).click();
   const pageMs = [];
   let shown = '';
   for (let i = 0; i < rounds + 1; i++) {

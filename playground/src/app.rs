@@ -21,10 +21,52 @@ use crate::views::files::Files;
 use crate::views::problems::Problems;
 use crate::workspace::{from_picked, FileBody, MissingFile, Workspace};
 
+/// The tabs of the views panel beside the editor.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum SideView {
     Explain,
     Doc,
+    Compare,
+    Graph,
+    Registry,
+}
+
+impl SideView {
+    pub const ALL: [SideView; 5] = [
+        SideView::Explain,
+        SideView::Doc,
+        SideView::Compare,
+        SideView::Graph,
+        SideView::Registry,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            SideView::Explain => "Explain",
+            SideView::Doc => "Doc",
+            SideView::Compare => "Compare",
+            SideView::Graph => "Graph",
+            SideView::Registry => "Registry",
+        }
+    }
+
+    fn id(self) -> &'static str {
+        match self {
+            SideView::Explain => "explain",
+            SideView::Doc => "doc",
+            SideView::Compare => "compare",
+            SideView::Graph => "graph",
+            SideView::Registry => "registry",
+        }
+    }
+
+    /// The views that reach registries through the proxy.
+    pub fn uses_registry(self) -> bool {
+        matches!(
+            self,
+            SideView::Compare | SideView::Graph | SideView::Registry
+        )
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -106,7 +148,7 @@ impl Default for Sizes {
     fn default() -> Self {
         Sizes {
             files: 220.0,
-            views: 420.0,
+            views: 460.0,
             problems: 190.0,
         }
     }
@@ -124,6 +166,8 @@ pub struct AppState {
     pub message: RwSignal<Option<Message>>,
     pub share_link: RwSignal<Option<String>>,
     pub sizes: RwSignal<Sizes>,
+    /// The tab shown in the views panel.
+    pub side: RwSignal<SideView>,
 }
 
 /// Diagnostics in reading order: whole-contract ones first, then by position, errors first.
@@ -612,6 +656,7 @@ pub fn App() -> impl IntoView {
         message: RwSignal::new(first_message),
         share_link: RwSignal::new(None),
         sizes: RwSignal::new(sizes),
+        side: RwSignal::new(SideView::Explain),
     };
     let actions = Actions {
         state,
@@ -619,8 +664,9 @@ pub fn App() -> impl IntoView {
     };
     provide_context(state);
     provide_context(actions);
+    crate::views::registry::provide_registry(state, actions);
 
-    let side = RwSignal::new(SideView::Explain);
+    let side = state.side;
     let theme = RwSignal::new(Theme::parse(
         &storage::get(storage::THEME).unwrap_or_default(),
     ));
@@ -882,7 +928,6 @@ pub fn App() -> impl IntoView {
             </header>
             <MessageBar />
             <SharePanel />
-            <crate::views::registry::RegistryDrawer />
             <main class="workspace">
                 <Files />
                 <Splitter which="files" label="Resize the files panel" />
@@ -895,48 +940,59 @@ pub fn App() -> impl IntoView {
                     <Splitter which="problems" label="Resize the problems panel" />
                     <Problems />
                 </div>
-                <Splitter which="views" label="Resize the explain and doc panel" />
+                <Splitter which="views" label="Resize the views panel" />
                 <section class="views" aria-label="Views">
                     // The tabs pattern: one tab stop, arrow keys move between the tabs.
-                    <div class="tabs" role="tablist" aria-label="Views of the contract"
+                    <div class="tabs" role="tablist" aria-label="Views of the bundle"
                         on:keydown=move |ev| {
+                            let all = SideView::ALL;
+                            let at = all.iter().position(|v| *v == side.get_untracked()).unwrap_or(0);
                             let next = match ev.key().as_str() {
-                                "ArrowLeft" | "ArrowRight" | "Home" | "End" => match side.get_untracked() {
-                                    SideView::Explain => SideView::Doc,
-                                    SideView::Doc => SideView::Explain,
-                                },
+                                "ArrowRight" => all[(at + 1) % all.len()],
+                                "ArrowLeft" => all[(at + all.len() - 1) % all.len()],
+                                "Home" => all[0],
+                                "End" => all[all.len() - 1],
                                 _ => return,
-                            };
-                            let next = match ev.key().as_str() {
-                                "Home" => SideView::Explain,
-                                "End" => SideView::Doc,
-                                _ => next,
                             };
                             ev.prevent_default();
                             side.set(next);
-                            let id = if next == SideView::Explain { "tab-explain" } else { "tab-doc" };
                             if let Some(tab) = document()
-                                .get_element_by_id(id)
+                                .get_element_by_id(&format!("tab-{}", next.id()))
                                 .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
                             {
                                 let _ = tab.focus();
                             }
                         }>
-                        <button type="button" role="tab" id="tab-explain" aria-controls="view-panel"
-                            aria-selected=move || (side.get() == SideView::Explain).to_string()
-                            tabindex=move || if side.get() == SideView::Explain { "0" } else { "-1" }
-                            on:click=move |_| side.set(SideView::Explain)>"Explain"</button>
-                        <button type="button" role="tab" id="tab-doc" aria-controls="view-panel"
-                            aria-selected=move || (side.get() == SideView::Doc).to_string()
-                            tabindex=move || if side.get() == SideView::Doc { "0" } else { "-1" }
-                            on:click=move |_| side.set(SideView::Doc)>"Doc"</button>
+                        {SideView::ALL.into_iter().map(|v| view! {
+                            <button type="button" role="tab" id=format!("tab-{}", v.id())
+                                aria-controls=format!("panel-{}", v.id())
+                                aria-selected=move || (side.get() == v).to_string()
+                                tabindex=move || if side.get() == v { "0" } else { "-1" }
+                                on:click=move |_| side.set(v)>{v.label()}</button>
+                        }).collect_view()}
                     </div>
-                    <div id="view-panel" class="view-panel" role="tabpanel" tabindex="0"
-                        aria-labelledby=move || if side.get() == SideView::Explain { "tab-explain" } else { "tab-doc" }>
-                        {move || match side.get() {
-                            SideView::Explain => view! { <Explain /> }.into_any(),
-                            SideView::Doc => view! { <Doc /> }.into_any(),
-                        }}
+                    // Explain and Doc are drawn while shown; Compare, Graph and Registry stay
+                    // mounted when hidden, so a comparison, a drawing or a form survives a look
+                    // at another tab.
+                    <div id="panel-explain" class="view-panel" role="tabpanel" tabindex="0"
+                        aria-labelledby="tab-explain" hidden=move || side.get() != SideView::Explain>
+                        {move || (side.get() == SideView::Explain).then(|| view! { <Explain /> })}
+                    </div>
+                    <div id="panel-doc" class="view-panel" role="tabpanel" tabindex="0"
+                        aria-labelledby="tab-doc" hidden=move || side.get() != SideView::Doc>
+                        {move || (side.get() == SideView::Doc).then(|| view! { <Doc /> })}
+                    </div>
+                    <div id="panel-compare" class="view-panel tool-panel" role="tabpanel" tabindex="0"
+                        aria-labelledby="tab-compare" hidden=move || side.get() != SideView::Compare>
+                        <crate::views::compare::Compare />
+                    </div>
+                    <div id="panel-graph" class="view-panel tool-panel" role="tabpanel" tabindex="0"
+                        aria-labelledby="tab-graph" hidden=move || side.get() != SideView::Graph>
+                        <crate::views::graph::GraphPanel />
+                    </div>
+                    <div id="panel-registry" class="view-panel tool-panel" role="tabpanel" tabindex="0"
+                        aria-labelledby="tab-registry" hidden=move || side.get() != SideView::Registry>
+                        <crate::views::registry::RegistryPanel />
                     </div>
                 </section>
             </main>

@@ -74,7 +74,7 @@ describe('compare', () => {
     await choose(page, 'Open…', 'catalogue-2.0.0.tar.gz', archive('2.0.0', [...added, ...kept]));
     await page.waitForFunction(() => document.querySelector('.cm-content')?.textContent.includes('catalogue'));
     await expectProblemCount(page, 0);
-    await page.getByText('Registry, compare and graph').click();
+    await page.getByRole('tab', { name: 'Compare', exact: true }).click();
     await choose(page, 'Baseline from .tar.gz…', 'catalogue-1.0.0.tar.gz', archive('1.0.0', old));
 
     const verdict = page.locator('.verdict');
@@ -92,7 +92,7 @@ describe('compare', () => {
       ['worker.js'],
     );
 
-    const rows = page.locator('tr.change');
+    const rows = page.locator('li.change');
     assert.equal(await rows.count(), 200);
     const classes = await rows.locator('.badge').allInnerTexts();
     const breaking = expected.changes.filter((c) => c.classification === 'BREAKING').length;
@@ -110,7 +110,7 @@ describe('compare', () => {
     await page.getByRole('button', { name: 'pacto.yaml', exact: true }).click();
     await replaceText(page, contract('2.0.0').replace('port: 8080', 'port: 8081'));
     await verdict.filter({ hasText: `${total + 1} changes` }).waitFor();
-    assert.equal(await page.locator('tr.change').filter({ hasText: '8081' }).count(), 1);
+    assert.equal(await page.locator('li.change').filter({ hasText: '8081' }).count(), 1);
 
     // A moment where the contract does not parse: the comparison stays, marked out of date;
     // typing back to what was compared leaves the drawn table as it was (not drawn again).
@@ -134,14 +134,14 @@ describe('compare', () => {
     const page = await openPlayground(browser, noWorkers.url);
     await chooseTemplate(page, 'Stateless HTTP API');
     await expectProblemCount(page, 0);
-    await page.getByText('Registry, compare and graph').click();
+    await page.getByRole('tab', { name: 'Compare', exact: true }).click();
     await page.getByRole('button', { name: 'Set the current bundle as baseline' }).click();
     await page.locator('.verdict').filter({ hasText: /^NON_BREAKING\s+0 changes against the snapshot of / }).waitFor();
     const stateless = readFileSync(join(ROOT, 'examples', 'stateless-http-api', 'pacto.yaml'), 'utf8');
     assert.match(stateless, /port: 8080/);
     await replaceText(page, stateless.replace('port: 8080', 'port: 9090'));
     await page.locator('.verdict').filter({ hasText: /^BREAKING/ }).waitFor();
-    assert.match(await page.locator('tr.change').filter({ hasText: '9090' }).innerText(), /BREAKING[\s\S]*port[\s\S]*8080[\s\S]*9090/);
+    assert.match(await page.locator('li.change').filter({ hasText: '9090' }).innerText(), /BREAKING[\s\S]*port[\s\S]*8080[\s\S]*9090/);
     assert.deepEqual(page.workers(), [], 'no worker runs');
     // The browser reports the refused worker (and this static server's 404 for pacto serve's
     // /api/config); nothing else went wrong.

@@ -247,7 +247,7 @@ interfaces:
     await interfacesLink.click();
     await page.waitForFunction((id) => {
       const r = document.getElementById(id).getBoundingClientRect();
-      const p = document.querySelector('.view-panel').getBoundingClientRect();
+      const p = document.querySelector('#panel-doc').getBoundingClientRect();
       return r.top >= p.top - 1 && r.top < p.top + 60;
     }, target.slice(1));
     assert.equal(await page.evaluate(() => location.hash), hashBefore);
@@ -597,6 +597,12 @@ metadata:
     await page.keyboard.press('ArrowRight');
     assert.equal(await page.getByRole('tab', { name: 'Doc' }).getAttribute('aria-selected'), 'true');
     assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-doc');
+    await page.keyboard.press('End');
+    assert.equal(await page.getByRole('tab', { name: 'Registry' }).getAttribute('aria-selected'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-registry');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.getByRole('tab', { name: 'Explain' }).getAttribute('aria-selected'), 'true', 'the arrows wrap around');
+    await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('Home');
     assert.equal(await page.getByRole('tab', { name: 'Explain' }).getAttribute('aria-selected'), 'true');
     assertClean(page);

@@ -77,8 +77,13 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     await registry?.stop();
   });
 
+  /** Shows a tab of the views panel (Registry, Compare, Graph) as a person clicks it. */
+  async function showTab(page, name) {
+    await page.getByRole('tab', { name, exact: true }).click();
+  }
+
   async function openDrawer(page) {
-    await page.getByText('Registry, compare and graph').click();
+    await showTab(page, 'Registry');
     await page.getByText(/^Through pacto serve/).waitFor();
   }
 
@@ -234,7 +239,7 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     await replaceText(page, v100.replace('port: 8080', 'port: 9090'));
     const verdict = page.locator('.verdict');
     await verdict.filter({ hasText: /^BREAKING/ }).waitFor();
-    const row = page.locator('tr.change').filter({ hasText: '9090' });
+    const row = page.locator('li.change').filter({ hasText: '9090' });
     assert.match(await row.innerText(), /BREAKING[\s\S]*interfaces[\s\S]*port[\s\S]*8080[\s\S]*9090/);
     await verdict.scrollIntoViewIfNeeded();
     await screenshot(page, 'registry-compare');
@@ -263,13 +268,14 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     await replaceText(page, v100.replace('port: 8080', 'port: 9090'));
     await expectProblemCount(page, 0);
     await openDrawer(page);
+    await showTab(page, 'Compare');
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Baseline from .tar.gz…' }).click()]);
     assert.equal(chooser.isMultiple(), false);
     await chooser.setFiles({ name: 'shop-1.0.0.tar.gz', mimeType: 'application/gzip', buffer: archive });
     await page.getByText('Old side: shop-1.0.0.tar.gz').waitFor();
     const verdict = page.locator('.verdict');
     await verdict.filter({ hasText: /^BREAKING/ }).waitFor();
-    const row = page.locator('tr.change').filter({ hasText: '9090' });
+    const row = page.locator('li.change').filter({ hasText: '9090' });
     assert.match(await row.innerText(), /BREAKING[\s\S]*interfaces[\s\S]*port[\s\S]*8080[\s\S]*9090/);
     // The template's other files are the example's: the port is the one change.
     assert.match(await verdict.innerText(), /^BREAKING\s+1 change against shop-1\.0\.0\.tar\.gz$/);
@@ -279,7 +285,7 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     // Back to the archive's port: nothing breaks any more.
     await replaceText(page, v100);
     await verdict.filter({ hasText: /^NON_BREAKING/ }).waitFor();
-    assert.equal(await page.locator('tr.change').filter({ hasText: '9090' }).count(), 0);
+    assert.equal(await page.locator('li.change').filter({ hasText: '9090' }).count(), 0);
 
     // A file that is not a bundle archive: a message, and the old side stays.
     const [again] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Baseline from .tar.gz…' }).click()]);
@@ -299,7 +305,7 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     await chooseTemplate(page, 'Stateless HTTP API');
     await replaceText(page, dependencies(ref('acme/payments'), ref('acme/ledger'))(withService('checkout', '1.0.0')(CONTRACT)));
     await expectProblemCount(page, 0);
-    await openDrawer(page);
+    await showTab(page, 'Graph');
     await page.getByRole('button', { name: 'Draw the dependency graph' }).click();
     const svg = page.locator('.graph-svg svg');
     await svg.waitFor();
@@ -341,6 +347,8 @@ describe('the registry drawer against pacto serve', { skip }, () => {
       await page.locator('.verdict').waitFor();
       await replaceText(page, withService('shop', '1.0.0')(CONTRACT).replace('port: 8080', 'port: 9091'));
       await page.locator('.verdict').filter({ hasText: /^BREAKING/ }).waitFor();
+      await screenshot(page, `registry-compare-${theme}`);
+      await showTab(page, 'Graph');
       await page.getByRole('button', { name: 'Draw the dependency graph' }).click();
       await page.locator('.graph-svg svg').waitFor();
       await page.addScriptTag({ content: AXE_SOURCE });

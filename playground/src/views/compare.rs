@@ -161,12 +161,18 @@ fn change_rows(changes: Vec<ChangeRow>, actions: Actions, state: AppState) -> im
                 None => view! { <span class="change-path">{c.path.clone()}</span> }.into_any(),
             };
             view! {
-                <tr class=format!("change {class}")>
-                    <td><span class=format!("badge {class}")>{c.classification.clone()}</span></td>
-                    <td>{path_cell}<div class="reason">{c.reason.clone()}</div></td>
-                    <td class="value">{value_text(&c.old)}</td>
-                    <td class="value">{value_text(&c.new)}</td>
-                </tr>
+                <li class=format!("change {class}")>
+                    <div class="change-head">
+                        <span class=format!("badge {class}")>{c.classification.clone()}</span>
+                        {path_cell}
+                    </div>
+                    <div class="reason">{c.reason.clone()}</div>
+                    <div class="values">
+                        <code class="old">{value_text(&c.old)}</code>
+                        <span class="arrow">" → "</span>
+                        <code class="new">{value_text(&c.new)}</code>
+                    </div>
+                </li>
             }
         })
         .collect_view()
@@ -192,14 +198,13 @@ fn change_table(mut changes: Vec<ChangeRow>, actions: Actions, state: AppState) 
     let rest = StoredValue::new(Some(rest));
     let shown = RwSignal::new(false);
     view! {
-        <table class="changes">
-            <thead><tr><th scope="col">"Class"</th><th scope="col">"Path"</th><th scope="col">"Old"</th><th scope="col">"New"</th></tr></thead>
-            <tbody>{change_rows(changes, actions, state)}</tbody>
+        <ol class="changes" aria-label="Changes">
+            {change_rows(changes, actions, state)}
             {move || shown.get().then(|| {
                 let more = rest.try_update_value(Option::take).flatten().unwrap_or_default();
-                view! { <tbody>{change_rows(more, actions, state)}</tbody> }
+                change_rows(more, actions, state)
             })}
-        </table>
+        </ol>
         {(hidden > 0).then(|| view! {
             <p class="more-changes">
                 <button type="button" hidden=move || shown.get() on:click=move |_| shown.set(true)>
@@ -287,6 +292,8 @@ pub fn Compare() -> impl IntoView {
     let generation = StoredValue::new(0u64);
 
     Effect::new(move |_| {
+        // Compared again once the proxy's configuration arrives: dependencies resolve through it.
+        reg.config.track();
         let Some(base) = reg.baseline.get() else {
             // Still follow the edits, so setting a baseline later compares the latest text.
             state.settled.track();

@@ -86,12 +86,12 @@ pub fn GraphPanel() -> impl IntoView {
         error.set(None);
         selected.set(None);
         let bundle = state.ws.with_untracked(Workspace::bundle);
-        let source = ProxySource {
-            proxy: reg.proxy(),
-            keyring: reg.keyring.get_value(),
-            reuse_recent: false,
-        };
         spawn_local(async move {
+            let source = ProxySource {
+                proxy: reg.ready_proxy().await,
+                keyring: reg.keyring.get_value(),
+                reuse_recent: false,
+            };
             match graph::resolve(&bundle, ".", &source).await {
                 Ok(g) => {
                     svg.set(Some(to_svg_with_layout(&g)));

@@ -12,14 +12,12 @@ use pacto_core::graph::DepRef;
 use pacto_core::oci::{self, Credentials, OciError, Phase, ProgressEvent, PushOptions};
 use pacto_core::{Bundle, Severity};
 
-use crate::app::{Actions, AppState};
+use crate::app::{Actions, AppState, SideView};
 use crate::editor;
 use crate::registry_client::{
     self as client, digest_ref, explain, newest_first, options, registry_of, share_ref_link,
     transport, Keyring, PageCache, ProxyConfig,
 };
-use crate::views::compare::Compare;
-use crate::views::graph::GraphPanel;
 use crate::workspace::Workspace;
 
 /// The old side of Compare.
@@ -96,6 +94,18 @@ impl RegistryState {
         }
     }
 
+    /// The proxy base once `/api/config` has answered, asking for it if nobody has yet (a
+    /// button pressed the moment its tab is first shown).
+    pub async fn ready_proxy(&self) -> Option<String> {
+        if self.config.get_untracked().is_none() {
+            let config = client::load_config().await;
+            if self.config.get_untracked().is_none() {
+                self.config.set(Some(config));
+            }
+        }
+        self.proxy()
+    }
+
     fn say(&self, text: impl Into<String>, error: bool) {
         self.status.set(Some((text.into(), error)));
         if !error {
@@ -141,6 +151,13 @@ fn progress_text(event: &ProgressEvent) -> String {
 }
 
 fn run(reg: RegistryState, state: AppState, actions: Actions, op: Op) {
+    if reg.config.get_untracked().is_none() {
+        spawn_local(async move {
+            reg.ready_proxy().await;
+            run(reg, state, actions, op);
+        });
+        return;
+    }
     let Some(proxy) = reg.proxy() else {
         reg.say(
             "No registry proxy: this page is not served by `pacto serve`.",
@@ -283,12 +300,14 @@ fn run(reg: RegistryState, state: AppState, actions: Actions, op: Op) {
     });
 }
 
-/// The drawer above the workspace: Registry, Compare and Graph side by side.
-#[component]
-pub fn RegistryDrawer() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let actions = expect_context::<Actions>();
+/// The state the Registry, Compare and Graph tabs share, provided to the whole app. The proxy's
+/// configuration is asked for when one of those tabs is first shown; a share-by-reference link
+/// opens the Registry tab at once and is followed.
+pub fn provide_registry(state: AppState, actions: Actions) {
     let shared_ref = client::ref_from_page_url();
+    if shared_ref.is_some() {
+        state.side.set(SideView::Registry);
+    }
     let reg = RegistryState {
         config: RwSignal::new(None),
         keyring: StoredValue::new(Keyring::default()),
@@ -308,6 +327,11 @@ pub fn RegistryDrawer() -> impl IntoView {
         open: RwSignal::new(shared_ref.is_some()),
     };
     provide_context(reg);
+    Effect::new(move |_| {
+        if state.side.get().uses_registry() && !reg.open.get_untracked() {
+            reg.open.set(true);
+        }
+    });
 
     // The proxy's configuration is asked for when the drawer first opens (a page hosted as
     // static files then logs no failed request until registry features are wanted); a
@@ -343,6 +367,14 @@ pub fn RegistryDrawer() -> impl IntoView {
         });
         true
     });
+}
+
+/// The Registry tab: browse, pull, push, credentials, share by reference.
+#[component]
+pub fn RegistryPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let actions = expect_context::<Actions>();
+    let reg = expect_context::<RegistryState>();
 
     let repo_value = move || {
         let typed = reg.repo.get();
@@ -394,14 +426,6 @@ pub fn RegistryDrawer() -> impl IntoView {
     };
 
     view! {
-        <details class="registry-drawer" prop:open=move || reg.open.get()
-            on:toggle=move |ev| {
-                let open = event_target::<web_sys::HtmlElement>(&ev)
-                    .has_attribute("open");
-                reg.open.set(open);
-            }>
-            <summary>"Registry, compare and graph"</summary>
-            <div class="registry-grid">
                 <section class="registry-panel" aria-labelledby="registry-heading">
                     <h2 id="registry-heading">"Registry"</h2>
                     <p class="proxy-line" class:error=move || matches!(reg.config.get(), Some(Err(_)))>{proxy_line}</p>
@@ -554,12 +578,9 @@ pub fn RegistryDrawer() -> impl IntoView {
                                 DepRef::Oci { location: exact.trim_start_matches("oci://").to_string(), constraint: String::new() },
                             )));
                             reg.say(format!("Compare now uses {exact} as the old side."), false);
+                            state.side.set(SideView::Compare);
                         }>"Use the pulled bundle as the compare baseline"</button>
                     })}
                 </section>
-                <Compare />
-                <GraphPanel />
-            </div>
-        </details>
     }
 }
