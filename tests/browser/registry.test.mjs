@@ -1,4 +1,4 @@
-// The playground's registry drawer in a real browser (Debian's chromium via playwright-core)
+// The playground's Registry, Compare and Graph tabs in a real browser (Debian's chromium via playwright-core)
 // against `pacto serve` (npm/serve) in front of real docker-registry processes
 // (tests/registry/harness.mjs): an anonymous one and an htpasswd one. Push, tag-less pull into a
 // fresh page, the overwrite confirmation, wrong credentials, compare with a pulled version, the
@@ -54,7 +54,7 @@ async function replaceText(page, text) {
 
 const skip = missing.length > 0 ? `needs ${missing.join(', ')}` : false;
 
-describe('the registry drawer against pacto serve', { skip }, () => {
+describe('the registry tabs against pacto serve', { skip }, () => {
   let registry;
   let secured;
   let serve;
@@ -82,7 +82,7 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     await page.getByRole('tab', { name, exact: true }).click();
   }
 
-  async function openDrawer(page) {
+  async function openRegistry(page) {
     await showTab(page, 'Registry');
     await page.getByText(/^Through pacto serve/).waitFor();
   }
@@ -112,7 +112,7 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     await chooseTemplate(page, 'Stateless HTTP API');
     await replaceText(page, withService('catalog', '2.0.0')(CONTRACT));
     await expectProblemCount(page, 0);
-    await openDrawer(page);
+    await openRegistry(page);
     // The repository defaults to the default registry and service.name.
     await page.waitForFunction((expected) => document.querySelector('input[name="push-repo"]')?.value === expected, ref('catalog'));
     await page.getByLabel('Repository', { exact: true }).fill(ref('acme/catalog'));
@@ -149,7 +149,7 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     const page = await openPlayground(browser, serve.url);
     await replaceText(page, 'pactoVersion: "1.0"\nservice:\n  name: Broken Name\n  version: 1.0.0\n');
     await page.getByRole('heading', { name: /^Problems \([1-9]/ }).waitFor();
-    await openDrawer(page);
+    await openRegistry(page);
     await page.getByLabel('Repository', { exact: true }).fill(ref('acme/broken'));
     await page.getByRole('button', { name: 'Push', exact: true }).click();
     await page.getByText(/^Not pushed, nothing was sent: the contract has \d+ errors? \(see Problems\)\.$/).waitFor();
@@ -161,7 +161,7 @@ describe('the registry drawer against pacto serve', { skip }, () => {
   test('a tag-less pull in a fresh page opens the newest version with the same files', async () => {
     await api.push(`${ref('acme/catalog')}:1.5.0`, exampleBundle(withService('catalog', '1.5.0')));
     const page = await openPlayground(browser, serve.url);
-    await openDrawer(page);
+    await openRegistry(page);
     await page.getByLabel('Reference', { exact: true }).fill(ref('acme/catalog'));
     await page.getByRole('button', { name: 'List tags' }).click();
     const tags = page.getByRole('list', { name: 'Tags, newest first' });
@@ -188,7 +188,7 @@ describe('the registry drawer against pacto serve', { skip }, () => {
 
   test('every failure is a message in the page: not found, refused by the proxy, unreachable', async () => {
     const page = await openPlayground(browser, serve.url);
-    await openDrawer(page);
+    await openRegistry(page);
     const pull = async (reference, expected) => {
       await page.getByLabel('Reference', { exact: true }).fill(reference);
       await page.getByRole('button', { name: 'Pull and open' }).click();
@@ -207,7 +207,7 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     const page = await openPlayground(browser, serve.url);
     await chooseTemplate(page, 'Stateless HTTP API');
     await expectProblemCount(page, 0);
-    await openDrawer(page);
+    await openRegistry(page);
     await page.getByLabel('Repository', { exact: true }).fill(`oci://${secured.host}/acme/private`);
     await page.getByRole('button', { name: 'Push', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: /^Unauthorised: / }).waitFor();
@@ -229,7 +229,7 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     const v100 = withService('shop', '1.0.0')(CONTRACT);
     await api.push(`${ref('acme/shop')}:1.0.0`, exampleBundle(() => v100));
     const page = await openPlayground(browser, serve.url);
-    await openDrawer(page);
+    await openRegistry(page);
     await page.getByLabel('Reference', { exact: true }).fill(`${ref('acme/shop')}:1.0.0`);
     await page.getByRole('button', { name: 'Pull and open' }).click();
     await page.getByText(`Pulled ${registry.host}/acme/shop:1.0.0 into the editor.`).waitFor();
@@ -267,7 +267,7 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     await chooseTemplate(page, 'Stateless HTTP API');
     await replaceText(page, v100.replace('port: 8080', 'port: 9090'));
     await expectProblemCount(page, 0);
-    await openDrawer(page);
+    await openRegistry(page);
     await showTab(page, 'Compare');
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Baseline from .tar.gz…' }).click()]);
     assert.equal(chooser.isMultiple(), false);
@@ -333,12 +333,12 @@ describe('the registry drawer against pacto serve', { skip }, () => {
     await page.context().close();
   });
 
-  test('the open drawer (tags, a pushed digest, a compare, a graph) has no serious or critical axe violation', async () => {
+  test('the registry tabs (tags, a pushed digest, a compare, a graph) has no serious or critical axe violation', async () => {
     for (const theme of ['light', 'dark']) {
       const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, bypassCSP: true });
       const page = await openPlayground(browser, serve.url, { context });
       await page.getByLabel('Theme').selectOption(theme);
-      await openDrawer(page);
+      await openRegistry(page);
       await page.getByLabel('Reference', { exact: true }).fill(`${ref('acme/shop')}:1.0.0`);
       await page.getByRole('button', { name: 'List tags' }).click();
       await page.getByRole('list', { name: 'Tags, newest first' }).waitFor();
@@ -357,7 +357,7 @@ describe('the registry drawer against pacto serve', { skip }, () => {
         .filter((v) => v.impact === 'serious' || v.impact === 'critical')
         .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
       assert.deepEqual(bad, [], `${theme} theme`);
-      await screenshot(page, `registry-drawer-${theme}`);
+      await screenshot(page, `registry-tabs-${theme}`);
       await context.close();
     }
   });
@@ -389,7 +389,7 @@ describe('the registry drawer against pacto serve', { skip }, () => {
       const page = await openPlayground(browser, lyingServe.url);
       const before = await editorTop(page);
       const filesBefore = await page.locator('nav.files').innerText();
-      await openDrawer(page);
+      await openRegistry(page);
       await page.getByLabel('Reference', { exact: true }).fill(`oci://${liar.host}/acme/forged:1.0.0`);
       await page.getByRole('button', { name: 'Pull and open' }).click();
       const alert = page.getByRole('alert').filter({ hasText: /^Digest mismatch \(the registry sent other bytes\): / });

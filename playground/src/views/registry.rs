@@ -1,7 +1,7 @@
-//! The registry drawer: browse a repository's tags, pull, push, credentials, share by reference;
+//! The Registry tab: browse a repository's tags, pull, push, credentials, share by reference;
 //! it holds the state the Compare and Graph panels share (the proxy's configuration, the
 //! in-memory credentials, the compare baseline). Everything goes through the `pacto serve` that
-//! served the page; without one the drawer says so.
+//! served the page; without one the tab says so.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -333,9 +333,9 @@ pub fn provide_registry(state: AppState, actions: Actions) {
         }
     });
 
-    // The proxy's configuration is asked for when the drawer first opens (a page hosted as
+    // The proxy's configuration is asked for when a registry tab is first shown (a page hosted as
     // static files then logs no failed request until registry features are wanted); a
-    // share-by-reference link opens the drawer at once and is followed.
+    // share-by-reference link opens the Registry tab at once and is followed.
     let shared_ref = StoredValue::new(shared_ref);
     Effect::new(move |asked: Option<bool>| {
         if asked == Some(true) || !reg.open.get() {
