@@ -317,6 +317,13 @@ describe('the registry tabs against pacto serve', { skip }, () => {
     assert.ok((await svg.locator('g.pacto-cycle').count()) >= 1, 'a cycle edge is highlighted');
     await svg.scrollIntoViewIfNeeded();
     await screenshot(page, 'registry-graph');
+    // The picture follows the contract: dropping a dependency redraws it, no click needed.
+    await replaceText(page, dependencies(ref('acme/ledger'))(withService('checkout', '1.0.0')(CONTRACT)));
+    await page.waitForFunction(() => {
+      const drawn = [...document.querySelectorAll('.graph-svg [data-node]')].map((n) => n.textContent);
+      return drawn.some((t) => t.includes('ledger')) && !drawn.some((t) => t.includes('payments'));
+    });
+    assert.equal(await svg.locator('g.pacto-edge[data-from="0"]').count(), 1);
     // A node's summary, then it opens in the editor.
     await svg.locator('[data-node]').filter({ hasText: 'ledger' }).first().click();
     const summary = page.getByRole('region', { name: 'Selected service' });

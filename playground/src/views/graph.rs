@@ -8,11 +8,23 @@ use leptos::task::spawn_local;
 use pacto_core::graph::{self, to_svg_with_layout, Graph, NodeState, SvgLayout};
 use wasm_bindgen::JsCast;
 
-use crate::app::{Actions, AppState};
+use crate::app::{Actions, AppState, SideView};
 use crate::editor;
 use crate::registry_client::ProxySource;
 use crate::views::registry::RegistryState;
 use crate::workspace::Workspace;
+
+/// What the drawing depends on in the editor's contract: the root's name and version and each
+/// dependency (ref, required, compatibility); `None` while the contract does not parse.
+fn graph_key(ws: &Workspace) -> Option<String> {
+    let parsed = pacto_core::parse(ws.contract_text()).ok()?;
+    let c = &parsed.contract;
+    let mut key = format!("{}@{}", c.service.name, c.service.version);
+    for d in &c.dependencies {
+        key.push_str(&format!("\n{} {} {}", d.r#ref, d.required, d.compatibility));
+    }
+    Some(key)
+}
 
 /// The clicked node's index, from the `data-node` of the `<g>` around the event's target.
 fn node_of(ev: &web_sys::Event) -> Option<usize> {
@@ -81,21 +93,33 @@ pub fn GraphPanel() -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
 
-    let draw = move |_| {
+    // Only the newest drawing is shown (a click while the tab redraws on its own).
+    let generation = StoredValue::new(0u64);
+    // What the picture shows: the root's name and version and its dependencies, as drawn.
+    let drawn_key = StoredValue::new(None::<String>);
+    let draw_now = move |reuse_recent: bool| {
         busy.set(true);
         error.set(None);
-        selected.set(None);
         let bundle = state.ws.with_untracked(Workspace::bundle);
+        let key = state.ws.with_untracked(graph_key);
+        let mine = generation.get_value() + 1;
+        generation.set_value(mine);
         spawn_local(async move {
             let source = ProxySource {
                 proxy: reg.ready_proxy().await,
                 keyring: reg.keyring.get_value(),
-                reuse_recent: false,
+                reuse_recent,
             };
-            match graph::resolve(&bundle, ".", &source).await {
+            let resolved = graph::resolve(&bundle, ".", &source).await;
+            if generation.get_value() != mine {
+                return;
+            }
+            match resolved {
                 Ok(g) => {
+                    selected.set(None);
                     svg.set(Some(to_svg_with_layout(&g)));
                     graph.set_value(Some(g));
+                    drawn_key.set_value(key);
                 }
                 Err(diagnostics) => error.set(Some(format!(
                     "The contract does not parse: {}",
@@ -107,6 +131,17 @@ pub fn GraphPanel() -> impl IntoView {
             busy.set(false);
         });
     };
+    // The picture follows the bundle while the tab is shown: drawn when first shown, and again
+    // when the root's name, version or dependencies change (other edits do not change it).
+    // Dependencies resolved in the last few seconds are reused; the button asks the registries.
+    Effect::new(move |_| {
+        let shown = state.side.get() == SideView::Graph;
+        let key = state.settled.with(graph_key);
+        if shown && key.is_some() && key != drawn_key.get_value() {
+            draw_now(true);
+        }
+    });
+    let draw = move |_| draw_now(false);
     let download = move |_| {
         if let Some((text, _)) = svg.get_untracked() {
             editor::download_bytes("pacto-graph.svg", text.as_bytes(), "image/svg+xml");
