@@ -106,6 +106,15 @@ describe('compare', () => {
     const shown = (await rows.locator('.change-path').allInnerTexts()).sort();
     assert.deepEqual(shown, expected.changes.map((c) => c.path).sort());
 
+    // The class filters: breaking changes hidden, then listed again.
+    const breakingFilter = page.getByRole('button', { name: `Breaking (${breaking})` });
+    await breakingFilter.click();
+    assert.equal(await breakingFilter.getAttribute('aria-pressed'), 'false');
+    assert.equal(await rows.count(), total - breaking);
+    assert.ok((await rows.locator('.badge').allInnerTexts()).every((c) => c !== 'BREAKING'));
+    await breakingFilter.click();
+    assert.equal(await rows.count(), total);
+
     // Typing goes on while the worker compares; the last edit's result is the one shown.
     await page.getByRole('button', { name: 'pacto.yaml', exact: true }).click();
     await replaceText(page, contract('2.0.0').replace('port: 8080', 'port: 8081'));

@@ -182,36 +182,73 @@ fn change_rows(changes: Vec<ChangeRow>, actions: Actions, state: AppState) -> im
 /// the page at once, and drawing every row would hold up the next keystrokes.
 const FIRST_ROWS: usize = 200;
 
+/// The classes in the order changes are listed (the worst first), with their filter labels.
+const CLASSES: [(&str, &str); 3] = [
+    ("BREAKING", "Breaking"),
+    ("POTENTIAL_BREAKING", "Potentially breaking"),
+    ("NON_BREAKING", "Non-breaking"),
+];
+
+fn rank(classification: &str) -> usize {
+    CLASSES
+        .iter()
+        .position(|(c, _)| *c == classification)
+        .unwrap_or(CLASSES.len() - 1)
+}
+
 fn change_table(mut changes: Vec<ChangeRow>, actions: Actions, state: AppState) -> impl IntoView {
     // The worst first (in the core's order within a class), so none hides behind "Show all".
-    changes.sort_by_key(|c| match c.classification.as_str() {
-        "BREAKING" => 0,
-        "POTENTIAL_BREAKING" => 1,
-        _ => 2,
+    changes.sort_by_key(|c| rank(&c.classification));
+    let counts = CLASSES.map(|(class, _)| {
+        changes
+            .iter()
+            .filter(|c| rank(&c.classification) == rank(class))
+            .count()
     });
-    let rest = if changes.len() > FIRST_ROWS {
-        changes.split_off(FIRST_ROWS)
-    } else {
-        Vec::new()
-    };
-    let hidden = rest.len();
-    let rest = StoredValue::new(Some(rest));
-    let shown = RwSignal::new(false);
+    let changes = StoredValue::new(changes);
+    // Which classes are listed (toggled by the filter buttons), and whether past FIRST_ROWS.
+    let listed = RwSignal::new([true; 3]);
+    let all = RwSignal::new(false);
+    // How many changes the listed classes hold.
+    let chosen = Memo::new(move |_| {
+        let listed = listed.get();
+        (0..CLASSES.len())
+            .filter(|i| listed[*i])
+            .map(|i| counts[i])
+            .sum::<usize>()
+    });
     view! {
-        <ol class="changes" aria-label="Changes">
-            {change_rows(changes, actions, state)}
-            {move || shown.get().then(|| {
-                let more = rest.try_update_value(Option::take).flatten().unwrap_or_default();
-                change_rows(more, actions, state)
-            })}
-        </ol>
-        {(hidden > 0).then(|| view! {
-            <p class="more-changes">
-                <button type="button" hidden=move || shown.get() on:click=move |_| shown.set(true)>
-                    {format!("Show the other {hidden} change{}", if hidden == 1 { "" } else { "s" })}
+        <div class="change-filter" role="group" aria-label="Show changes of these classes">
+            {CLASSES.iter().enumerate().filter(|(i, _)| counts[*i] > 0).map(|(i, (class, label))| view! {
+                <button type="button" class=format!("filter {}", class_name(class))
+                    aria-pressed=move || listed.get()[i].to_string()
+                    on:click=move |_| listed.update(|l| l[i] = !l[i])>
+                    {format!("{label} ({})", counts[i])}
                 </button>
-            </p>
-        })}
+            }).collect_view()}
+        </div>
+        {move || {
+            let listed = listed.get();
+            let limit = if all.get() { usize::MAX } else { FIRST_ROWS };
+            let rows: Vec<ChangeRow> = changes.with_value(|cs| {
+                cs.iter()
+                    .filter(|c| listed[rank(&c.classification)])
+                    .take(limit)
+                    .cloned()
+                    .collect()
+            });
+            view! { <ol class="changes" aria-label="Changes">{change_rows(rows, actions, state)}</ol> }
+        }}
+        {move || {
+            let hidden = chosen.get().saturating_sub(FIRST_ROWS);
+            (hidden > 0 && !all.get()).then(|| view! {
+                <p class="more-changes">
+                    <button type="button" on:click=move |_| all.set(true)>
+                        {format!("Show the other {hidden} change{}", if hidden == 1 { "" } else { "s" })}
+                    </button>
+                </p>
+            })
+        }}
     }
 }
 
