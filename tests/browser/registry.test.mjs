@@ -225,6 +225,33 @@ describe('the registry tabs against pacto serve', { skip }, () => {
     await page.context().close();
   });
 
+  test('credentials typed in the page reach the compare worker: a dependency on the htpasswd registry resolves', async () => {
+    const credentials = { username: 'alice', password: PASSWORD };
+    await api.push(`oci://${secured.host}/acme/vault:1.0.0`, exampleBundle(withService('vault', '1.0.0')), { credentials });
+    const page = await openPlayground(browser, serve.url);
+    await chooseTemplate(page, 'Stateless HTTP API');
+    await expectProblemCount(page, 0);
+    await openRegistry(page);
+    await page.getByLabel('Reference', { exact: true }).fill(`oci://${secured.host}/acme/vault`);
+    await page.getByRole('button', { name: 'List tags' }).click();
+    await page.getByText(`${secured.host} asks who you are`).waitFor();
+    await page.getByLabel('Username').fill('alice');
+    await page.getByLabel('Password or token').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in and retry' }).click();
+    await page.getByRole('list', { name: 'Tags, newest first' }).getByText('1.0.0').waitFor();
+
+    await showTab(page, 'Compare');
+    await page.getByRole('button', { name: 'Set the current bundle as baseline' }).click();
+    await page.locator('.verdict').filter({ hasText: /^NON_BREAKING/ }).waitFor();
+    await replaceText(page, dependencies(`oci://${secured.host}/acme/vault`)(CONTRACT));
+    // Resolved with the page's credentials in the worker: the new dependency is a graph change.
+    await page.getByRole('heading', { name: 'Graph changes' }).waitFor();
+    assert.match(await page.locator('.graph-changes').innerText(), /vault added 1\.0\.0/);
+    assert.equal(page.workers().length, 1, 'the compare worker');
+    assertClean(page);
+    await page.context().close();
+  });
+
   test('compare a pulled 1.0.0 with an edited bundle whose port changed: BREAKING, linked to its line', async () => {
     const v100 = withService('shop', '1.0.0')(CONTRACT);
     await api.push(`${ref('acme/shop')}:1.0.0`, exampleBundle(() => v100));
