@@ -13,7 +13,7 @@ const {
   markdownMessage,
   codeSpan,
 } = require('./report.js');
-const { printableDeep } = require('./printable.js');
+const { printableDeep, printableLines } = require('./printable.js');
 
 const ANSI = { reset: '\x1b[0m', bold: '\x1b[1m', red: '\x1b[31m', yellow: '\x1b[33m', green: '\x1b[32m' };
 
@@ -280,6 +280,10 @@ function renderDiff(result, format, context) {
   // The human formats go to a terminal or a CI log: contract text in them (values, paths,
   // reasons) is made printable first. JSON escapes control characters itself.
   const shown = format === 'json' ? result : printableDeep(result);
+  // The graph tree is drawn on several lines by the core: made printable line by line.
+  if (shown !== result && result.graphDiff && typeof result.graphDiff.tree === 'string') {
+    shown.graphDiff.tree = printableLines(result.graphDiff.tree);
+  }
   const normalized = {
     ...shown,
     changes: Array.isArray(shown.changes) ? shown.changes : [],

@@ -445,7 +445,7 @@ describe('pacto graph: formats, layouts and exit codes', () => {
     assert.equal(drawn.layout, 'layered');
     // app, db, lib and the failed not-a-dir; lib's edge to the shared db is drawn too.
     assert.deepEqual(drawn.nodes.map((n) => n.texts[0]), ['app', 'db', 'lib', 'not-a-dir']);
-    assert.deepEqual(drawn.nodes.map((n) => n.texts[1]), ['1.0.0', '1.1.0 · local', '1.0.0 · local', 'deep/a/b/not-a-dir is not a direc…']);
+    assert.deepEqual(drawn.nodes.map((n) => n.texts[1]), ['1.0.0', '1.1.0 · local · shared', '1.0.0 · local', 'deep/a/b/not-a-dir is not a direc…']);
     assert.deepEqual(drawn.edges.map((e) => [e.from, e.to]), [[0, 1], [0, 2], [0, 3], [2, 1]]);
     assert.ok(drawn.nodes[0].classes.includes('pacto-root'));
     assert.ok(drawn.nodes[1].classes.includes('pacto-shared'));
