@@ -178,7 +178,7 @@ fn describe(node: &Node) -> String {
 }
 
 fn is_null(node: &Node) -> bool {
-    matches!(&node.kind, NodeKind::Scalar(s) if s.resolve() == Resolved::Null)
+    matches!(&node.kind, NodeKind::Scalar(s) if s.is_null())
 }
 
 /// A field path, rendered (as `join_key` and `a[i]` would build it) only when a failure needs
@@ -283,7 +283,7 @@ impl Decoder {
 
     fn string(&mut self, node: &Node, path: &Path<'_>) -> String {
         match &node.kind {
-            NodeKind::Scalar(s) if s.resolve() == Resolved::Null => String::new(),
+            NodeKind::Scalar(s) if s.is_null() => String::new(),
             NodeKind::Scalar(s) => s.value.clone(),
             _ => {
                 self.fail(
