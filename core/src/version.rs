@@ -591,6 +591,11 @@ fn scan_op(b: &[u8], i: usize) -> (Op, usize) {
 /// the rewrite quadratic in the number of ranges, as in Go; real ranges have one or two.
 fn rewrite_ranges(s: &str) -> Cow<'_, str> {
     let b = s.as_bytes();
+    // A range needs whitespace right before its dash (see `range_tail`): without one there is
+    // nothing to rewrite, and the version automaton below need not run.
+    if !b.windows(2).any(|w| is_ws(w[0]) && w[1] == b'-') {
+        return Cow::Borrowed(s);
+    }
     // (whole match, first version, second version)
     let mut found: Vec<(Span, Span, Span)> = Vec::new();
     let mut pos = 0;
@@ -601,8 +606,9 @@ fn rewrite_ranges(s: &str) -> Cow<'_, str> {
             break;
         }
         // The first version must end where the token ends, since whitespace must follow it.
-        let hit = leftmost_version_suffix(b, token_start, token_end).and_then(|first| {
-            range_tail(b, token_end).map(|(second, end)| {
+        // The cheap test first: the tail after the token, then the version automaton.
+        let hit = range_tail(b, token_end).and_then(|(second, end)| {
+            leftmost_version_suffix(b, token_start, token_end).map(|first| {
                 let start = if first == token_start { pos } else { first };
                 ((start, end), (first, token_end), second)
             })
