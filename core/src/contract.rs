@@ -397,39 +397,39 @@ impl Decoder {
             "the contract",
             &known,
             |d, key, v, p| match key {
-                "pactoVersion" => c.pacto_version = d.string(v, &p),
-                "service" => d.service(v, &p, &mut c.service),
-                "interfaces" => d.list(v, &p, |d, n, p| {
+                "pactoVersion" => c.pacto_version = d.string(v, p),
+                "service" => d.service(v, p, &mut c.service),
+                "interfaces" => d.list(v, p, |d, n, p| {
                     let mut i = Interface::default();
-                    d.interface(n, &p, &mut i);
+                    d.interface(n, p, &mut i);
                     c.interfaces.push(i);
                 }),
                 "configuration" => {
                     let mut conf = Configuration::default();
-                    if d.object(v, &p, "configuration", &["schema"], |d, _, v, p| {
-                        conf.schema = d.string(v, &p)
+                    if d.object(v, p, "configuration", &["schema"], |d, _, v, p| {
+                        conf.schema = d.string(v, p)
                     }) {
                         c.configuration = Some(conf);
                     }
                 }
-                "dependencies" => d.list(v, &p, |d, n, p| {
+                "dependencies" => d.list(v, p, |d, n, p| {
                     let mut dep = Dependency::default();
                     d.object(
                         n,
-                        &p,
+                        p,
                         "a dependency",
                         &["ref", "required", "compatibility"],
                         |d, key, v, p| match key {
-                            "ref" => dep.r#ref = d.string(v, &p),
-                            "required" => dep.required = d.boolean(v, &p),
-                            _ => dep.compatibility = d.string(v, &p),
+                            "ref" => dep.r#ref = d.string(v, p),
+                            "required" => dep.required = d.boolean(v, p),
+                            _ => dep.compatibility = d.string(v, p),
                         },
                     );
                     c.dependencies.push(dep);
                 }),
                 "runtime" => {
                     let mut r = Runtime::default();
-                    if d.runtime(v, &p, &mut r) {
+                    if d.runtime(v, p, &mut r) {
                         c.runtime = Some(r);
                     }
                 }
@@ -437,19 +437,19 @@ impl Decoder {
                     let mut s = Scaling::default();
                     if d.object(
                         v,
-                        &p,
+                        p,
                         "scaling",
                         &["replicas", "min", "max"],
                         |d, key, v, p| match key {
-                            "replicas" => s.replicas = d.int(v, &p),
-                            "min" => s.min = d.int(v, &p).unwrap_or(0),
-                            _ => s.max = d.int(v, &p).unwrap_or(0),
+                            "replicas" => s.replicas = d.int(v, p),
+                            "min" => s.min = d.int(v, p).unwrap_or(0),
+                            _ => s.max = d.int(v, p).unwrap_or(0),
                         },
                     ) {
                         c.scaling = Some(s);
                     }
                 }
-                _ => c.metadata = d.metadata(v, &p),
+                _ => c.metadata = d.metadata(v, p),
             },
         );
     }
@@ -457,19 +457,19 @@ impl Decoder {
     fn service(&mut self, node: &Node, path: &Path<'_>, s: &mut Service) {
         let known = ["name", "version", "owner", "image"];
         self.object(node, path, "service", &known, |d, key, v, p| match key {
-            "name" => s.name = d.string(v, &p),
-            "version" => s.version = d.string(v, &p),
-            "owner" => s.owner = d.string(v, &p),
+            "name" => s.name = d.string(v, p),
+            "version" => s.version = d.string(v, p),
+            "owner" => s.owner = d.string(v, p),
             _ => {
                 let mut image = Image::default();
                 if d.object(
                     v,
-                    &p,
+                    p,
                     "service.image",
                     &["ref", "private"],
                     |d, key, v, p| match key {
-                        "ref" => image.r#ref = d.string(v, &p),
-                        _ => image.private = d.boolean(v, &p),
+                        "ref" => image.r#ref = d.string(v, p),
+                        _ => image.private = d.boolean(v, p),
                     },
                 ) {
                     s.image = Some(image);
@@ -486,11 +486,11 @@ impl Decoder {
             "an interface",
             &known,
             |d, key, v, p| match key {
-                "name" => i.name = d.string(v, &p),
-                "type" => i.r#type = d.string(v, &p),
-                "port" => i.port = d.int(v, &p),
-                "visibility" => i.visibility = d.string(v, &p),
-                _ => i.contract = d.string(v, &p),
+                "name" => i.name = d.string(v, p),
+                "type" => i.r#type = d.string(v, p),
+                "port" => i.port = d.int(v, p),
+                "visibility" => i.visibility = d.string(v, p),
+                _ => i.contract = d.string(v, p),
             },
         );
     }
@@ -498,23 +498,23 @@ impl Decoder {
     fn runtime(&mut self, node: &Node, path: &Path<'_>, r: &mut Runtime) -> bool {
         let known = ["workload", "state", "lifecycle", "health"];
         self.object(node, path, "runtime", &known, |d, key, v, p| match key {
-            "workload" => r.workload = d.string(v, &p),
+            "workload" => r.workload = d.string(v, p),
             "state" => {
                 let known = ["type", "persistence", "dataCriticality"];
                 let st = &mut r.state;
-                d.object(v, &p, "runtime.state", &known, |d, key, v, p| match key {
-                    "type" => st.r#type = d.string(v, &p),
-                    "dataCriticality" => st.data_criticality = d.string(v, &p),
+                d.object(v, p, "runtime.state", &known, |d, key, v, p| match key {
+                    "type" => st.r#type = d.string(v, p),
+                    "dataCriticality" => st.data_criticality = d.string(v, p),
                     _ => {
                         let pe = &mut st.persistence;
                         d.object(
                             v,
-                            &p,
+                            p,
                             "runtime.state.persistence",
                             &["scope", "durability"],
                             |d, key, v, p| match key {
-                                "scope" => pe.scope = d.string(v, &p),
-                                _ => pe.durability = d.string(v, &p),
+                                "scope" => pe.scope = d.string(v, p),
+                                _ => pe.durability = d.string(v, p),
                             },
                         );
                     }
@@ -525,12 +525,12 @@ impl Decoder {
                 let known = ["upgradeStrategy", "gracefulShutdownSeconds"];
                 if d.object(
                     v,
-                    &p,
+                    p,
                     "runtime.lifecycle",
                     &known,
                     |d, key, v, p| match key {
-                        "upgradeStrategy" => l.upgrade_strategy = d.string(v, &p),
-                        _ => l.graceful_shutdown_seconds = d.int(v, &p),
+                        "upgradeStrategy" => l.upgrade_strategy = d.string(v, p),
+                        _ => l.graceful_shutdown_seconds = d.int(v, p),
                     },
                 ) {
                     r.lifecycle = Some(l);
@@ -539,10 +539,10 @@ impl Decoder {
             _ => {
                 let mut h = Health::default();
                 let known = ["interface", "path", "initialDelaySeconds"];
-                if d.object(v, &p, "runtime.health", &known, |d, key, v, p| match key {
-                    "interface" => h.interface = d.string(v, &p),
-                    "path" => h.path = d.string(v, &p),
-                    _ => h.initial_delay_seconds = d.int(v, &p),
+                if d.object(v, p, "runtime.health", &known, |d, key, v, p| match key {
+                    "interface" => h.interface = d.string(v, p),
+                    "path" => h.path = d.string(v, p),
+                    _ => h.initial_delay_seconds = d.int(v, p),
                 }) {
                     r.health = Some(h);
                 }
