@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::source::{join_key, Node, NodeKind, Resolved, Scalar, Span};
+use crate::source::{Node, NodeKind, Resolved, Scalar, Span};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Contract {
@@ -178,21 +178,49 @@ fn describe(node: &Node) -> String {
 }
 
 fn is_null(node: &Node) -> bool {
-    matches!(&node.kind, NodeKind::Scalar(s) if s.resolve() == Resolved::Null)
+    matches!(&node.kind, NodeKind::Scalar(s) if s.is_null())
 }
 
-fn index(parent: &str, i: usize) -> String {
-    // Concatenated by hand, like `join_key`: `format!` is slow on this hot path.
-    let mut out = String::with_capacity(parent.len() + 6);
-    out.push_str(parent);
-    out.push('[');
-    out.push_str(&i.to_string());
-    out.push(']');
-    out
+/// A field path, rendered (as `join_key` and `a[i]` would build it) only when a failure needs
+/// it: building one per field was an allocation per field of every contract.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Root,
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    fn is_empty(&self) -> bool {
+        match self {
+            Path::Root => true,
+            Path::Key(parent, key) => parent.is_empty() && key.is_empty(),
+            Path::Index(..) => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Path::Root => Ok(()),
+            Path::Key(parent, key) => {
+                parent.fmt(f)?;
+                if !parent.is_empty() {
+                    f.write_str(".")?;
+                }
+                f.write_str(key)
+            }
+            Path::Index(parent, i) => {
+                parent.fmt(f)?;
+                write!(f, "[{i}]")
+            }
+        }
+    }
 }
 
 impl Decoder {
-    fn fail(&mut self, path: &str, span: Span, message: &str) {
+    fn fail(&mut self, path: &(impl std::fmt::Display + ?Sized), span: Span, message: &str) {
         self.errors.push(DecodeError {
             path: path.to_string(),
             message: message.to_string(),
@@ -205,10 +233,10 @@ impl Decoder {
     fn object<'n>(
         &mut self,
         node: &'n Node,
-        path: &str,
+        path: &Path<'_>,
         what: &str,
         known: &[&str],
-        mut field: impl FnMut(&mut Self, &str, &'n Node, String),
+        mut field: impl FnMut(&mut Self, &str, &'n Node, &Path<'_>),
     ) -> bool {
         match &node.kind {
             NodeKind::Map(entries) => {
@@ -221,9 +249,9 @@ impl Decoder {
                         );
                         continue;
                     };
-                    let child = join_key(path, &key.value);
+                    let child = Path::Key(path, &key.value);
                     if known.contains(&key.value.as_str()) {
-                        field(self, &key.value, v, child);
+                        field(self, &key.value, v, &child);
                     } else {
                         let hint = suggest(&key.value, known)
                             .map(|s| format!("; did you mean `{s}`?"))
@@ -253,9 +281,9 @@ impl Decoder {
         }
     }
 
-    fn string(&mut self, node: &Node, path: &str) -> String {
+    fn string(&mut self, node: &Node, path: &Path<'_>) -> String {
         match &node.kind {
-            NodeKind::Scalar(s) if s.resolve() == Resolved::Null => String::new(),
+            NodeKind::Scalar(s) if s.is_null() => String::new(),
             NodeKind::Scalar(s) => s.value.clone(),
             _ => {
                 self.fail(
@@ -268,7 +296,7 @@ impl Decoder {
         }
     }
 
-    fn int(&mut self, node: &Node, path: &str) -> Option<i64> {
+    fn int(&mut self, node: &Node, path: &Path<'_>) -> Option<i64> {
         let bad = |d: &mut Self, why: &str| {
             d.fail(
                 path,
@@ -294,7 +322,7 @@ impl Decoder {
         }
     }
 
-    fn boolean(&mut self, node: &Node, path: &str) -> bool {
+    fn boolean(&mut self, node: &Node, path: &Path<'_>) -> bool {
         let bad = |d: &mut Self| {
             d.fail(
                 path,
@@ -323,13 +351,13 @@ impl Decoder {
     fn list<'n>(
         &mut self,
         node: &'n Node,
-        path: &str,
-        mut item: impl FnMut(&mut Self, &'n Node, String),
+        path: &Path<'_>,
+        mut item: impl FnMut(&mut Self, &'n Node, &Path<'_>),
     ) {
         match &node.kind {
             NodeKind::Seq(items) => {
                 for (i, n) in items.iter().enumerate() {
-                    item(self, n, index(path, i));
+                    item(self, n, &Path::Index(path, i));
                 }
             }
             _ if is_null(node) => {}
@@ -363,79 +391,85 @@ impl Decoder {
             "scaling",
             "metadata",
         ];
-        self.object(node, "", "the contract", &known, |d, key, v, p| match key {
-            "pactoVersion" => c.pacto_version = d.string(v, &p),
-            "service" => d.service(v, &p, &mut c.service),
-            "interfaces" => d.list(v, &p, |d, n, p| {
-                let mut i = Interface::default();
-                d.interface(n, &p, &mut i);
-                c.interfaces.push(i);
-            }),
-            "configuration" => {
-                let mut conf = Configuration::default();
-                if d.object(v, &p, "configuration", &["schema"], |d, _, v, p| {
-                    conf.schema = d.string(v, &p)
-                }) {
-                    c.configuration = Some(conf);
+        self.object(
+            node,
+            &Path::Root,
+            "the contract",
+            &known,
+            |d, key, v, p| match key {
+                "pactoVersion" => c.pacto_version = d.string(v, p),
+                "service" => d.service(v, p, &mut c.service),
+                "interfaces" => d.list(v, p, |d, n, p| {
+                    let mut i = Interface::default();
+                    d.interface(n, p, &mut i);
+                    c.interfaces.push(i);
+                }),
+                "configuration" => {
+                    let mut conf = Configuration::default();
+                    if d.object(v, p, "configuration", &["schema"], |d, _, v, p| {
+                        conf.schema = d.string(v, p)
+                    }) {
+                        c.configuration = Some(conf);
+                    }
                 }
-            }
-            "dependencies" => d.list(v, &p, |d, n, p| {
-                let mut dep = Dependency::default();
-                d.object(
-                    n,
-                    &p,
-                    "a dependency",
-                    &["ref", "required", "compatibility"],
-                    |d, key, v, p| match key {
-                        "ref" => dep.r#ref = d.string(v, &p),
-                        "required" => dep.required = d.boolean(v, &p),
-                        _ => dep.compatibility = d.string(v, &p),
-                    },
-                );
-                c.dependencies.push(dep);
-            }),
-            "runtime" => {
-                let mut r = Runtime::default();
-                if d.runtime(v, &p, &mut r) {
-                    c.runtime = Some(r);
+                "dependencies" => d.list(v, p, |d, n, p| {
+                    let mut dep = Dependency::default();
+                    d.object(
+                        n,
+                        p,
+                        "a dependency",
+                        &["ref", "required", "compatibility"],
+                        |d, key, v, p| match key {
+                            "ref" => dep.r#ref = d.string(v, p),
+                            "required" => dep.required = d.boolean(v, p),
+                            _ => dep.compatibility = d.string(v, p),
+                        },
+                    );
+                    c.dependencies.push(dep);
+                }),
+                "runtime" => {
+                    let mut r = Runtime::default();
+                    if d.runtime(v, p, &mut r) {
+                        c.runtime = Some(r);
+                    }
                 }
-            }
-            "scaling" => {
-                let mut s = Scaling::default();
-                if d.object(
-                    v,
-                    &p,
-                    "scaling",
-                    &["replicas", "min", "max"],
-                    |d, key, v, p| match key {
-                        "replicas" => s.replicas = d.int(v, &p),
-                        "min" => s.min = d.int(v, &p).unwrap_or(0),
-                        _ => s.max = d.int(v, &p).unwrap_or(0),
-                    },
-                ) {
-                    c.scaling = Some(s);
+                "scaling" => {
+                    let mut s = Scaling::default();
+                    if d.object(
+                        v,
+                        p,
+                        "scaling",
+                        &["replicas", "min", "max"],
+                        |d, key, v, p| match key {
+                            "replicas" => s.replicas = d.int(v, p),
+                            "min" => s.min = d.int(v, p).unwrap_or(0),
+                            _ => s.max = d.int(v, p).unwrap_or(0),
+                        },
+                    ) {
+                        c.scaling = Some(s);
+                    }
                 }
-            }
-            _ => c.metadata = d.metadata(v, &p),
-        });
+                _ => c.metadata = d.metadata(v, p),
+            },
+        );
     }
 
-    fn service(&mut self, node: &Node, path: &str, s: &mut Service) {
+    fn service(&mut self, node: &Node, path: &Path<'_>, s: &mut Service) {
         let known = ["name", "version", "owner", "image"];
         self.object(node, path, "service", &known, |d, key, v, p| match key {
-            "name" => s.name = d.string(v, &p),
-            "version" => s.version = d.string(v, &p),
-            "owner" => s.owner = d.string(v, &p),
+            "name" => s.name = d.string(v, p),
+            "version" => s.version = d.string(v, p),
+            "owner" => s.owner = d.string(v, p),
             _ => {
                 let mut image = Image::default();
                 if d.object(
                     v,
-                    &p,
+                    p,
                     "service.image",
                     &["ref", "private"],
                     |d, key, v, p| match key {
-                        "ref" => image.r#ref = d.string(v, &p),
-                        _ => image.private = d.boolean(v, &p),
+                        "ref" => image.r#ref = d.string(v, p),
+                        _ => image.private = d.boolean(v, p),
                     },
                 ) {
                     s.image = Some(image);
@@ -444,7 +478,7 @@ impl Decoder {
         });
     }
 
-    fn interface(&mut self, node: &Node, path: &str, i: &mut Interface) {
+    fn interface(&mut self, node: &Node, path: &Path<'_>, i: &mut Interface) {
         let known = ["name", "type", "port", "visibility", "contract"];
         self.object(
             node,
@@ -452,35 +486,35 @@ impl Decoder {
             "an interface",
             &known,
             |d, key, v, p| match key {
-                "name" => i.name = d.string(v, &p),
-                "type" => i.r#type = d.string(v, &p),
-                "port" => i.port = d.int(v, &p),
-                "visibility" => i.visibility = d.string(v, &p),
-                _ => i.contract = d.string(v, &p),
+                "name" => i.name = d.string(v, p),
+                "type" => i.r#type = d.string(v, p),
+                "port" => i.port = d.int(v, p),
+                "visibility" => i.visibility = d.string(v, p),
+                _ => i.contract = d.string(v, p),
             },
         );
     }
 
-    fn runtime(&mut self, node: &Node, path: &str, r: &mut Runtime) -> bool {
+    fn runtime(&mut self, node: &Node, path: &Path<'_>, r: &mut Runtime) -> bool {
         let known = ["workload", "state", "lifecycle", "health"];
         self.object(node, path, "runtime", &known, |d, key, v, p| match key {
-            "workload" => r.workload = d.string(v, &p),
+            "workload" => r.workload = d.string(v, p),
             "state" => {
                 let known = ["type", "persistence", "dataCriticality"];
                 let st = &mut r.state;
-                d.object(v, &p, "runtime.state", &known, |d, key, v, p| match key {
-                    "type" => st.r#type = d.string(v, &p),
-                    "dataCriticality" => st.data_criticality = d.string(v, &p),
+                d.object(v, p, "runtime.state", &known, |d, key, v, p| match key {
+                    "type" => st.r#type = d.string(v, p),
+                    "dataCriticality" => st.data_criticality = d.string(v, p),
                     _ => {
                         let pe = &mut st.persistence;
                         d.object(
                             v,
-                            &p,
+                            p,
                             "runtime.state.persistence",
                             &["scope", "durability"],
                             |d, key, v, p| match key {
-                                "scope" => pe.scope = d.string(v, &p),
-                                _ => pe.durability = d.string(v, &p),
+                                "scope" => pe.scope = d.string(v, p),
+                                _ => pe.durability = d.string(v, p),
                             },
                         );
                     }
@@ -491,12 +525,12 @@ impl Decoder {
                 let known = ["upgradeStrategy", "gracefulShutdownSeconds"];
                 if d.object(
                     v,
-                    &p,
+                    p,
                     "runtime.lifecycle",
                     &known,
                     |d, key, v, p| match key {
-                        "upgradeStrategy" => l.upgrade_strategy = d.string(v, &p),
-                        _ => l.graceful_shutdown_seconds = d.int(v, &p),
+                        "upgradeStrategy" => l.upgrade_strategy = d.string(v, p),
+                        _ => l.graceful_shutdown_seconds = d.int(v, p),
                     },
                 ) {
                     r.lifecycle = Some(l);
@@ -505,10 +539,10 @@ impl Decoder {
             _ => {
                 let mut h = Health::default();
                 let known = ["interface", "path", "initialDelaySeconds"];
-                if d.object(v, &p, "runtime.health", &known, |d, key, v, p| match key {
-                    "interface" => h.interface = d.string(v, &p),
-                    "path" => h.path = d.string(v, &p),
-                    _ => h.initial_delay_seconds = d.int(v, &p),
+                if d.object(v, p, "runtime.health", &known, |d, key, v, p| match key {
+                    "interface" => h.interface = d.string(v, p),
+                    "path" => h.path = d.string(v, p),
+                    _ => h.initial_delay_seconds = d.int(v, p),
                 }) {
                     r.health = Some(h);
                 }
@@ -516,7 +550,11 @@ impl Decoder {
         })
     }
 
-    fn metadata(&mut self, node: &Node, path: &str) -> Option<BTreeMap<String, serde_json::Value>> {
+    fn metadata(
+        &mut self,
+        node: &Node,
+        path: &Path<'_>,
+    ) -> Option<BTreeMap<String, serde_json::Value>> {
         match &node.kind {
             NodeKind::Map(entries) => {
                 let mut out = BTreeMap::new();

@@ -454,6 +454,17 @@ impl Scalar {
     pub fn resolve(&self) -> Resolved {
         resolve_scalar(&self.value, self.indicated_string)
     }
+
+    /// `self.resolve() == Resolved::Null`, without resolving (no number parsing, no timestamp
+    /// text): keys and string fields ask this of every scalar.
+    pub fn is_null(&self) -> bool {
+        !self.indicated_string && is_null_text(&self.value)
+    }
+}
+
+/// The plain scalars [`resolve_plain`] reads as null.
+fn is_null_text(text: &str) -> bool {
+    matches!(text, "" | "~" | "null" | "Null" | "NULL")
 }
 
 /// [`Scalar::resolve`] of a scalar given by its value and whether it is an indicated string.
@@ -481,8 +492,10 @@ pub fn scalar_to_json_lossy(value: &str, indicated_string: bool) -> serde_json::
 }
 
 fn resolve_plain(text: &str) -> Resolved {
+    if is_null_text(text) {
+        return Resolved::Null;
+    }
     match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Resolved::Null,
         "true" | "True" | "TRUE" => return Resolved::Bool(true),
         "false" | "False" | "FALSE" => return Resolved::Bool(false),
         ".nan" | ".NaN" | ".NAN" => return Resolved::Float(f64::NAN),
@@ -754,7 +767,7 @@ impl Node {
     /// The text form of a mapping key (`null` keys are empty).
     pub fn key_text(&self) -> String {
         match &self.kind {
-            NodeKind::Scalar(s) if s.resolve() == Resolved::Null => String::new(),
+            NodeKind::Scalar(s) if s.is_null() => String::new(),
             NodeKind::Scalar(s) => s.value.clone(),
             _ => String::new(),
         }

@@ -8,6 +8,7 @@
 //! and never needs to backtrack. Character classes are ASCII only, like Go's `[0-9]` and
 //! `\s` (`[\t\n\f\r ]`), so any other character simply fails to match.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -51,6 +52,24 @@ impl Version {
     /// Masterminds `NewVersion` with its default `CoerceNewVersion = true`: leading zeros
     /// in MAJOR/MINOR/PATCH are fine, missing MINOR/PATCH are 0, only a lowercase `v` prefix.
     pub fn parse(s: &str) -> Result<Version, VersionError> {
+        let (major, minor, patch, pre, build) = Version::scan(s)?;
+        Ok(Version {
+            major,
+            minor,
+            patch,
+            pre: pre.to_string(),
+            build: build.to_string(),
+            original: s.to_string(),
+        })
+    }
+
+    /// [`Version::parse`]'s verdict without building the version.
+    pub fn check(s: &str) -> Result<(), VersionError> {
+        Version::scan(s).map(|_| ())
+    }
+
+    /// The parts of a version text: major, minor, patch, prerelease, build metadata.
+    fn scan(s: &str) -> Result<(u64, u64, u64, &str, &str), VersionError> {
         let b = s.as_bytes();
         let sp = scan_version(b, 0, is_digit)
             .filter(|sp| sp.end == b.len())
@@ -72,14 +91,7 @@ impl Version {
         if !build.is_empty() {
             validate_metadata(build)?;
         }
-        Ok(Version {
-            major,
-            minor,
-            patch,
-            pre: pre.to_string(),
-            build: build.to_string(),
-            original: s.to_string(),
-        })
+        Ok((major, minor, patch, pre, build))
     }
 
     /// SemVer precedence (Go's `Version.Compare`): build metadata is ignored, so
@@ -266,6 +278,22 @@ enum Op {
 impl Constraints {
     /// Masterminds `NewConstraint`. Errors come in Go's order: the first OR segment that
     /// fails the grammar, or the first term whose zero-filled version fails [`Version::parse`].
+    /// [`Constraints::parse`]'s verdict (the same error) without building the constraints:
+    /// what validation asks of every dependency.
+    pub fn check(s: &str) -> Result<(), ConstraintError> {
+        let rewritten = rewrite_ranges(s);
+        for segment in rewritten.split("||") {
+            let terms = scan_and_group(segment)
+                .ok_or_else(|| ConstraintError::new(format!("improper constraint: {segment}")))?;
+            for (_, cv) in terms {
+                let (ver, ..) = Constraint::version_text(segment, &cv);
+                Version::check(&ver)
+                    .map_err(|_| ConstraintError::new("constraint parser error"))?;
+            }
+        }
+        Ok(())
+    }
+
     pub fn parse(s: &str) -> Result<Constraints, ConstraintError> {
         let rewritten = rewrite_ranges(s);
         let mut groups = Vec::new();
@@ -299,20 +327,7 @@ impl Constraint {
     /// Go's `parseConstraint`: a wildcard or missing part zero-fills the rest and drops the
     /// build metadata; otherwise the version text (with its `v` and build) is parsed as is.
     fn new(segment: &str, op: Op, cv: &Spans) -> Result<Constraint, ConstraintError> {
-        let major = text(segment, cv.major);
-        let minor = cv.minor.map(|r| text(segment, r));
-        let patch = cv.patch.map(|r| text(segment, r));
-        let pre = cv
-            .pre
-            .map_or(String::new(), |r| format!("-{}", text(segment, r)));
-        let (ver, minor_dirty, patch_dirty) = match minor {
-            _ if is_x(major) => (format!("0.0.0{pre}"), false, false),
-            None => (format!("{major}.0.0{pre}"), true, false),
-            Some(mi) if is_x(mi) => (format!("{major}.0.0{pre}"), true, false),
-            Some(mi) if patch.is_none_or(is_x) => (format!("{major}.{mi}.0{pre}"), false, true),
-            Some(_) => (text(segment, (cv.start, cv.end)).to_string(), false, false),
-        };
-        let dirty = is_x(major) || minor_dirty || patch_dirty;
+        let (ver, dirty, minor_dirty, patch_dirty) = Constraint::version_text(segment, cv);
         let version =
             Version::parse(&ver).map_err(|_| ConstraintError::new("constraint parser error"))?;
         Ok(Constraint {
@@ -322,6 +337,32 @@ impl Constraint {
             minor_dirty,
             patch_dirty,
         })
+    }
+
+    /// The version text a term is checked against, and whether it is dirty (a wildcard or
+    /// missing part), in the minor, in the patch.
+    fn version_text<'s>(segment: &'s str, cv: &Spans) -> (Cow<'s, str>, bool, bool, bool) {
+        let major = text(segment, cv.major);
+        let minor = cv.minor.map(|r| text(segment, r));
+        let patch = cv.patch.map(|r| text(segment, r));
+        let pre = cv
+            .pre
+            .map_or(String::new(), |r| format!("-{}", text(segment, r)));
+        let (ver, minor_dirty, patch_dirty) = match minor {
+            _ if is_x(major) => (Cow::Owned(format!("0.0.0{pre}")), false, false),
+            None => (Cow::Owned(format!("{major}.0.0{pre}")), true, false),
+            Some(mi) if is_x(mi) => (Cow::Owned(format!("{major}.0.0{pre}")), true, false),
+            Some(mi) if patch.is_none_or(is_x) => {
+                (Cow::Owned(format!("{major}.{mi}.0{pre}")), false, true)
+            }
+            Some(_) => (
+                Cow::Borrowed(text(segment, (cv.start, cv.end))),
+                false,
+                false,
+            ),
+        };
+        let dirty = is_x(major) || minor_dirty || patch_dirty;
+        (ver, dirty, minor_dirty, patch_dirty)
     }
 
     /// The per-operator functions of constraints.go, branch for branch.
@@ -548,8 +589,13 @@ fn scan_op(b: &[u8], i: usize) -> (Op, usize) {
 /// replacement hits the *first* occurrence of the matched text in the string as rewritten so
 /// far, which is not always the matched spot (`1 - 2 - 3 || 1 2 - 3`). That search makes
 /// the rewrite quadratic in the number of ranges, as in Go; real ranges have one or two.
-fn rewrite_ranges(s: &str) -> String {
+fn rewrite_ranges(s: &str) -> Cow<'_, str> {
     let b = s.as_bytes();
+    // A range needs whitespace right before its dash (see `range_tail`): without one there is
+    // nothing to rewrite, and the version automaton below need not run.
+    if !b.windows(2).any(|w| is_ws(w[0]) && w[1] == b'-') {
+        return Cow::Borrowed(s);
+    }
     // (whole match, first version, second version)
     let mut found: Vec<(Span, Span, Span)> = Vec::new();
     let mut pos = 0;
@@ -560,8 +606,9 @@ fn rewrite_ranges(s: &str) -> String {
             break;
         }
         // The first version must end where the token ends, since whitespace must follow it.
-        let hit = leftmost_version_suffix(b, token_start, token_end).and_then(|first| {
-            range_tail(b, token_end).map(|(second, end)| {
+        // The cheap test first: the tail after the token, then the version automaton.
+        let hit = range_tail(b, token_end).and_then(|(second, end)| {
+            leftmost_version_suffix(b, token_start, token_end).map(|first| {
                 let start = if first == token_start { pos } else { first };
                 ((start, end), (first, token_end), second)
             })
@@ -574,12 +621,15 @@ fn rewrite_ranges(s: &str) -> String {
             None => pos = token_end,
         }
     }
+    if found.is_empty() {
+        return Cow::Borrowed(s);
+    }
     let mut out = s.to_string();
     for (whole, first, second) in found {
         let replacement = format!(">= {}, <= {} ", text(s, first), text(s, second));
         out = out.replacen(text(s, whole), &replacement, 1);
     }
-    out
+    Cow::Owned(out)
 }
 
 /// `\s+-\s+(V)\s*` right after the first version: the second version's text and the end.
@@ -714,6 +764,7 @@ mod tests {
     use super::*;
 
     fn v(s: &str) -> Version {
+        assert_eq!(Version::check(s), Ok(()), "{s:?}: check and parse disagree");
         match Version::parse(s) {
             Ok(v) => v,
             Err(e) => panic!("{s:?} should parse: {e}"),
@@ -721,6 +772,11 @@ mod tests {
     }
 
     fn c(s: &str) -> Constraints {
+        assert_eq!(
+            Constraints::check(s),
+            Ok(()),
+            "{s:?}: check and parse disagree"
+        );
         match Constraints::parse(s) {
             Ok(c) => c,
             Err(e) => panic!("{s:?} should parse: {e}"),
@@ -728,6 +784,7 @@ mod tests {
     }
 
     fn version_err(s: &str) -> String {
+        assert_eq!(Version::check(s), Version::parse(s).map(|_| ()), "{s:?}");
         match Version::parse(s) {
             Ok(v) => panic!("{s:?} should fail, got {v:?}"),
             Err(e) => e.reason,
@@ -735,6 +792,11 @@ mod tests {
     }
 
     fn constraint_err(s: &str) -> String {
+        assert_eq!(
+            Constraints::check(s),
+            Constraints::parse(s).map(|_| ()),
+            "{s:?}"
+        );
         match Constraints::parse(s) {
             Ok(c) => panic!("{s:?} should fail, got {c:?}"),
             Err(e) => e.reason,

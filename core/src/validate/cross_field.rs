@@ -199,7 +199,7 @@ fn dependencies(c: &Contract, out: &mut Vec<Diagnostic>) {
                 format!("dependencies[{i}].compatibility"),
                 "dependency compatibility must not be empty; give a semver range such as ^1.0.0",
             ));
-        } else if let Err(e) = Constraints::parse(&dep.compatibility) {
+        } else if let Err(e) = Constraints::check(&dep.compatibility) {
             out.push(Diagnostic::error(
                 Code::InvalidCompatibility,
                 format!("dependencies[{i}].compatibility"),

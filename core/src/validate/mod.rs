@@ -101,20 +101,26 @@ pub fn validate(bundle: &Bundle) -> Report {
 
 /// Validates a contract text; `bundle` answers the file-existence checks.
 pub fn validate_text(text: &str, bundle: &Bundle) -> Report {
-    let parsed = match parse(text) {
+    let mut parsed = match parse(text) {
         Ok(p) => p,
         Err(errors) => return Report::from_diagnostics(errors),
     };
-    Report::from_diagnostics(run_layers(&parsed, bundle))
+    Report::from_diagnostics(run_layers(&mut parsed, bundle))
 }
 
-fn run_layers(parsed: &Parsed<'_>, bundle: &Bundle) -> Vec<Diagnostic> {
-    let Some(root) = parsed.root.as_ref() else {
+/// Runs the layers; the JSON view takes the string values out of `parsed.root` (see
+/// [`schema::json_view`]), which is then only good for locating diagnostics.
+fn run_layers(parsed: &mut Parsed<'_>, bundle: &Bundle) -> Vec<Diagnostic> {
+    let Some(root) = parsed.root.as_mut() else {
         return Vec::new();
     };
     let instance = match schema::json_view(root) {
         Ok(v) => v,
         Err(d) => return vec![parsed.locate(d)],
+    };
+    let parsed = &*parsed;
+    let Some(root) = parsed.root.as_ref() else {
+        return Vec::new();
     };
     let structural = schema::check(&instance, root, || parsed.lines());
     if !structural.is_empty() {

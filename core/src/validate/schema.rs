@@ -53,9 +53,14 @@ fn service_name_violation(instance: &Value) -> Option<(String, &Value)> {
 
 /// The untyped view of the document, as the Go tool's YAML -> JSON round trip produces it.
 /// NaN and infinities have no JSON form: that is `YAML_PARSE_ERROR`.
-pub fn json_view(root: &Node) -> Result<Value, Diagnostic> {
+///
+/// The view takes the string values out of the tree (keys stay: diagnostics are located by
+/// them), so a value's text is moved rather than copied; after it, only the tree's keys and
+/// spans are to be read.
+pub fn json_view(root: &mut Node) -> Result<Value, Diagnostic> {
     // Paths are only needed for the error, so the walk builds none; the rare failure is
-    // located by a second walk.
+    // located by a second walk (over a tree whose taken values read as null, never as a
+    // non-finite float: the first such float stopped the walk before it was taken).
     to_json(root).ok_or_else(|| {
         let (path, value) = non_finite(root, String::new()).unwrap_or_default();
         Diagnostic::error(
@@ -69,8 +74,8 @@ pub fn json_view(root: &Node) -> Result<Value, Diagnostic> {
 }
 
 /// `None` when a float is not finite.
-fn to_json(node: &Node) -> Option<Value> {
-    Some(match &node.kind {
+fn to_json(node: &mut Node) -> Option<Value> {
+    Some(match &mut node.kind {
         NodeKind::Scalar(s) => match s.resolve() {
             Resolved::Null => Value::Null,
             Resolved::Bool(b) => Value::Bool(b),
@@ -88,10 +93,10 @@ fn to_json(node: &Node) -> Option<Value> {
                 }
             }
             Resolved::Timestamp(t) => Value::String(t),
-            Resolved::Str => Value::String(s.value.clone()),
+            Resolved::Str => Value::String(std::mem::take(&mut s.value)),
         },
         NodeKind::Seq(items) => {
-            Value::Array(items.iter().map(to_json).collect::<Option<Vec<_>>>()?)
+            Value::Array(items.iter_mut().map(to_json).collect::<Option<Vec<_>>>()?)
         }
         NodeKind::Map(entries) => {
             let mut map = Map::with_capacity(entries.len());
