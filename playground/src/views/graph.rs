@@ -135,9 +135,12 @@ pub fn GraphPanel() -> impl IntoView {
     // when the root's name, version or dependencies change (other edits do not change it).
     // Dependencies resolved in the last few seconds are reused; the button asks the registries.
     Effect::new(move |_| {
-        let shown = state.side.get() == SideView::Graph;
+        // Hidden, it follows nothing (no parse per edit); shown again, it compares once.
+        if state.side.get() != SideView::Graph {
+            return;
+        }
         let key = state.settled.with(graph_key);
-        if shown && key.is_some() && key != drawn_key.get_value() {
+        if key.is_some() && key != drawn_key.get_value() {
             draw_now(true);
         }
     });
