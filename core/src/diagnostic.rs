@@ -1,6 +1,6 @@
 //! Diagnostics: what every layer reports, in one shape for all faces (CLI, wasm, playground).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Every code the validator can emit. The four shadowed cross-field codes and `SCHEMA_ERROR`
 /// are kept for contracts built in code; from YAML input the schema reports them first.
@@ -76,13 +76,13 @@ pub enum Severity {
 }
 
 /// 1-based line and column; columns count UTF-16 code units so JS editors can use them as-is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Position {
     pub line: u32,
     pub column: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Range {
     pub start: Position,
     pub end: Position,

@@ -437,8 +437,8 @@ impl Actions {
                 self.load(
                     ws,
                     &format!(
-                        "Opened a bundle of {n} file{} ({count} read).",
-                        if n == 1 { "" } else { "s" }
+                        "Opened a bundle of {} ({count} read).",
+                        crate::views::counted(n, "file")
                     ),
                 )
             }

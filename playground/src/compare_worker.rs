@@ -71,18 +71,6 @@ pub enum Outcome {
 
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
-enum WireRef {
-    Oci {
-        location: String,
-        constraint: String,
-    },
-    Local {
-        path: String,
-    },
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
 enum WireCredentials {
     Basic { username: String, password: String },
     Token { token: String },
@@ -95,37 +83,7 @@ struct Header {
     proxy: Option<String>,
     credentials: Vec<(String, WireCredentials)>,
     base_key: u64,
-    base_at: WireRef,
-}
-
-impl From<&DepRef> for WireRef {
-    fn from(r: &DepRef) -> Self {
-        match r {
-            DepRef::Oci {
-                location,
-                constraint,
-            } => WireRef::Oci {
-                location: location.clone(),
-                constraint: constraint.clone(),
-            },
-            DepRef::Local { path } => WireRef::Local { path: path.clone() },
-        }
-    }
-}
-
-impl From<WireRef> for DepRef {
-    fn from(r: WireRef) -> Self {
-        match r {
-            WireRef::Oci {
-                location,
-                constraint,
-            } => DepRef::Oci {
-                location,
-                constraint,
-            },
-            WireRef::Local { path } => DepRef::Local { path },
-        }
-    }
+    base_at: DepRef,
 }
 
 fn keyring_to_wire(keyring: &Keyring) -> Vec<(String, WireCredentials)> {
@@ -161,39 +119,28 @@ fn keyring_from_wire(entries: Vec<(String, WireCredentials)>) -> Keyring {
     keyring
 }
 
-/// `[path, bytes, …]` and the list of (empty) directories; the bytes' buffers go in `transfer`.
-fn bundle_to_js(bundle: &Bundle, transfer: &Array) -> (Array, Array) {
-    let files = Array::new();
-    for (path, bytes) in bundle.files() {
-        let array = Uint8Array::from(bytes);
-        transfer.push(&array.buffer());
-        files.push(&JsValue::from_str(path));
-        files.push(&array);
-    }
-    let dirs = bundle.dirs().map(JsValue::from_str).collect();
-    (files, dirs)
-}
-
-/// `[path, bytes or null, …]`: `null` where `sent` holds the same file (the same allocation,
-/// so nothing is compared byte by byte).
-fn workspace_to_js(
-    ws: &Workspace,
-    sent: &BTreeMap<String, FileBody>,
+/// `[path, bytes or null, …]` and the list of (empty) directories: `null` for a file given
+/// without bytes (unchanged since the last request); the bytes' buffers go in `transfer`.
+fn files_to_js<'a>(
+    files: impl Iterator<Item = (&'a str, Option<&'a [u8]>)>,
+    dirs: impl Iterator<Item = &'a str>,
     transfer: &Array,
 ) -> (Array, Array) {
-    let files = Array::new();
-    for (path, body) in &ws.files {
-        files.push(&JsValue::from_str(path));
-        if sent.get(path).is_some_and(|s| s.same_as(body)) {
-            files.push(&JsValue::NULL);
-        } else {
-            let array = Uint8Array::from(body.bytes());
-            transfer.push(&array.buffer());
-            files.push(&array);
+    let out = Array::new();
+    for (path, bytes) in files {
+        out.push(&JsValue::from_str(path));
+        match bytes {
+            Some(bytes) => {
+                let array = Uint8Array::from(bytes);
+                transfer.push(&array.buffer());
+                out.push(&array);
+            }
+            None => {
+                out.push(&JsValue::NULL);
+            }
         }
     }
-    let dirs = ws.dirs.iter().map(|d| JsValue::from_str(d)).collect();
-    (files, dirs)
+    (out, dirs.map(JsValue::from_str).collect())
 }
 
 /// Reads `[path, bytes or null, …]`; a `null` takes the file from `previous`.
@@ -291,7 +238,7 @@ pub async fn compare_in_worker(message: JsValue) -> JsValue {
                 Ok((base, next)) => {
                     compare(
                         &base,
-                        header.base_at.into(),
+                        header.base_at,
                         &next,
                         header.proxy,
                         keyring_from_wire(header.credentials),
@@ -473,7 +420,7 @@ fn post(runner: &mut Runner, request: Request, done: Done) -> Result<(), Box<(Re
         proxy: request.proxy.clone(),
         credentials: keyring_to_wire(&request.keyring),
         base_key: request.base_key,
-        base_at: WireRef::from(&request.base_at),
+        base_at: request.base_at.clone(),
     };
     let Ok(header) = serde_json::to_string(&header) else {
         return Err(Box::new((request, done)));
@@ -482,11 +429,28 @@ fn post(runner: &mut Runner, request: Request, done: Done) -> Result<(), Box<(Re
     let transfer = Array::new();
     set(&message, "header", &JsValue::from_str(&header));
     if runner.sent_base != Some(request.base_key) {
-        let (base, base_dirs) = bundle_to_js(&request.base, &transfer);
+        let (base, base_dirs) = files_to_js(
+            request
+                .base
+                .files()
+                .map(|(path, bytes)| (path, Some(bytes))),
+            request.base.dirs(),
+            &transfer,
+        );
         set(&message, "base", &base);
         set(&message, "baseDirs", &base_dirs);
     }
-    let (next, next_dirs) = workspace_to_js(&request.next, &runner.sent_next, &transfer);
+    // A file the worker was sent before, as the same allocation, goes as `null`: nothing is
+    // compared byte by byte and an edit sends only the file it changed.
+    let sent = &runner.sent_next;
+    let (next, next_dirs) = files_to_js(
+        request.next.files.iter().map(|(path, body)| {
+            let unchanged = sent.get(path).is_some_and(|s| s.same_as(body));
+            (path.as_str(), (!unchanged).then(|| body.bytes()))
+        }),
+        request.next.dirs.iter().map(String::as_str),
+        &transfer,
+    );
     set(&message, "next", &next);
     set(&message, "nextDirs", &next_dirs);
     match runner

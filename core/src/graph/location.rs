@@ -4,13 +4,13 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::reference::{has_explicit_tag_or_digest, split_scheme, DependencyRef};
 
 /// A dependency ref resolved for loading; also the identity of a node (two refs that resolve to
 /// the same `DepRef` are the same bundle, however they were spelled).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum DepRef {
     Oci {

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pacto_core::diagnostic::{Position, Range};
+use pacto_core::diagnostic::Range;
 use pacto_core::graph::DepRef;
 use pacto_core::{Code, Diagnostic};
 use serde::{Deserialize, Deserializer};
@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 use crate::app::{Actions, AppState};
 use crate::compare_worker::{self, Outcome, Request};
 use crate::editor;
+use crate::views::counted;
 use crate::views::registry::{Baseline, RegistryState};
 
 /// A comparison on screen: what it was read from, against what, and what it says.
@@ -60,19 +61,7 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
 #[derive(Clone, Deserialize)]
 struct LocationRow {
     file: String,
-    range: RangeRow,
-}
-
-#[derive(Clone, Copy, Deserialize)]
-struct RangeRow {
-    start: PositionRow,
-    end: PositionRow,
-}
-
-#[derive(Clone, Copy, Deserialize)]
-struct PositionRow {
-    line: u32,
-    column: u32,
+    range: Range,
 }
 
 #[derive(Clone, Deserialize)]
@@ -129,15 +118,8 @@ fn jump(actions: Actions, state: AppState, location: &LocationRow) {
     if state.ws.with_untracked(|w| w.active != location.file) {
         actions.open_file(&location.file);
     }
-    let position = |p: PositionRow| Position {
-        line: p.line,
-        column: p.column,
-    };
     let mut at = Diagnostic::error(Code::ParseError, "", "");
-    at.range = Some(Range {
-        start: position(location.range.start),
-        end: position(location.range.end),
-    });
+    at.range = Some(location.range);
     editor::select(&at);
 }
 
@@ -244,7 +226,7 @@ fn change_table(mut changes: Vec<ChangeRow>, actions: Actions, state: AppState) 
             (hidden > 0 && !all.get()).then(|| view! {
                 <p class="more-changes">
                     <button type="button" on:click=move |_| all.set(true)>
-                        {format!("Show the other {hidden} change{}", if hidden == 1 { "" } else { "s" })}
+                        {format!("Show the other {}", counted(hidden, "change"))}
                     </button>
                 </p>
             })
@@ -287,7 +269,7 @@ fn result_view(
     view! {
         <p class=format!("verdict {class}") role="status">
             <strong class="verdict-class">{overall.clone()}</strong>
-            <span>{format!(" {count} change{} against {label}", if count == 1 { "" } else { "s" })}</span>
+            <span>{format!(" {} against {label}", counted(count, "change"))}</span>
         </p>
         {(count > 0).then(|| change_table(result.changes, actions, state))}
         {(!deps.is_empty()).then(|| view! {
@@ -297,7 +279,7 @@ fn result_view(
                 view! {
                     <details class="dependency-diff">
                         <summary><span class=format!("badge {}", class_name(&d.classification))>{d.classification.clone()}</span>" "{d.name.clone()}
-                            {format!(" ({n} change{})", if n == 1 { "" } else { "s" })}</summary>
+                            {format!(" ({})", counted(n, "change"))}</summary>
                         <ul>{d.changes.into_iter().map(|ch| view! {
                             <li><code>{ch.path.clone()}</code>" "{ch.classification.clone()}": "{value_text(&ch.old)}" → "{value_text(&ch.new)}</li>
                         }).collect_view()}</ul>

@@ -7,11 +7,7 @@ use leptos::prelude::*;
 use pacto_core::Severity;
 
 use crate::app::AppState;
-
-/// "1 problem", "2 problems".
-fn count(n: usize, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
-}
+use crate::views::counted;
 
 /// `result` is the view's value from the settled workspace, or the number of problems that keep
 /// pacto.yaml from parsing; `noun` names what the view shows ("explanation", "document").
@@ -41,7 +37,7 @@ where
                     let n = errors.get();
                     (n > 0).then(|| view! {
                         <p class="kept-note" role="status">
-                            {format!("The bundle has {} (see Problems): this is the contract as written, not a valid one.", count(n, "error"))}
+                            {format!("The bundle has {} (see Problems): this is the contract as written, not a valid one.", counted(n, "error"))}
                         </p>
                     })
                 }}
@@ -52,14 +48,14 @@ where
         Err(n) => match last_good.get_value() {
             Some(value) => view! {
                 <p class="kept-note" role="status">
-                    {format!("pacto.yaml does not parse ({}): this {noun} is of the last version that did, and out of date.", count(n, "problem"))}
+                    {format!("pacto.yaml does not parse ({}): this {noun} is of the last version that did, and out of date.", counted(n, "problem"))}
                 </p>
                 <div class="stale">{render(value)}</div>
             }
             .into_any(),
             None => view! {
                 <p class="empty">
-                    {format!("The contract does not parse yet ({}): fix what the Problems panel lists and the {noun} appears here.", count(n, "problem"))}
+                    {format!("The contract does not parse yet ({}): fix what the Problems panel lists and the {noun} appears here.", counted(n, "problem"))}
                 </p>
             }
             .into_any(),

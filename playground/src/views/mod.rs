@@ -10,3 +10,8 @@ pub mod graph;
 pub mod kept;
 pub mod problems;
 pub mod registry;
+
+/// "1 change", "2 changes": a count with its noun, for the sentences the views say.
+pub fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}

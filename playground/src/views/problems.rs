@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use pacto_core::{Code, Diagnostic, Severity};
 
 use crate::app::{Actions, AppState};
+use crate::views::counted;
 
 /// `line:column`, or `–` for a diagnostic about the whole contract.
 pub fn position(d: &Diagnostic) -> String {
@@ -23,17 +24,13 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
     let warnings = diagnostics.len() - errors;
     match (errors, warnings) {
         (0, 0) => "No problems: the contract is valid.".into(),
-        (0, w) => format!(
-            "The contract is valid, with {w} warning{}.",
-            if w == 1 { "" } else { "s" }
-        ),
+        (0, w) => format!("The contract is valid, with {}.", counted(w, "warning")),
         (e, w) => format!(
-            "{e} error{}{}: the contract is invalid.",
-            if e == 1 { "" } else { "s" },
+            "{}{}: the contract is invalid.",
+            counted(e, "error"),
             match w {
                 0 => String::new(),
-                1 => ", 1 warning".into(),
-                w => format!(", {w} warnings"),
+                w => format!(", {}", counted(w, "warning")),
             }
         ),
     }

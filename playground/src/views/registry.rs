@@ -18,6 +18,7 @@ use crate::registry_client::{
     self as client, digest_ref, explain, newest_first, options, registry_of, share_ref_link,
     transport, Keyring, PageCache, ProxyConfig,
 };
+use crate::views::counted;
 use crate::workspace::Workspace;
 
 /// The old side of Compare.
@@ -182,14 +183,7 @@ fn run(reg: RegistryState, state: AppState, actions: Actions, op: Op) {
                 let opts = options(&proxy, &keyring, r, Some(&progress));
                 oci::list_tags(&transport(), r, &opts).await.map(|tags| {
                     let tags = newest_first(tags);
-                    reg.say(
-                        format!(
-                            "{} tag{} in {r}.",
-                            tags.len(),
-                            if tags.len() == 1 { "" } else { "s" }
-                        ),
-                        false,
-                    );
+                    reg.say(format!("{} in {r}.", counted(tags.len(), "tag")), false);
                     reg.tags.set(Some((r.clone(), tags)));
                 })
             }
@@ -241,9 +235,8 @@ fn run(reg: RegistryState, state: AppState, actions: Actions, op: Op) {
                     reg.busy.set(None);
                     reg.say(
                         format!(
-                            "Not pushed, nothing was sent: the contract has {} error{} (see Problems).",
-                            errors.len(),
-                            if errors.len() == 1 { "" } else { "s" }
+                            "Not pushed, nothing was sent: the contract has {} (see Problems).",
+                            counted(errors.len(), "error")
                         ),
                         true,
                     );
